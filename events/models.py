@@ -1,0 +1,204 @@
+"""Events, their agenda and the people who speak at them."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now=None):
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+
+class Event(models.Model):
+    class Format(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in_person", _("In person")
+        HYBRID = "hybrid", _("Hybrid")
+
+    title = models.CharField(_("title"), max_length=200)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    series = models.CharField(
+        _("series"), max_length=100, blank=True, help_text=_("For example “LandtagsTalk”.")
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    organiser = models.CharField(_("organiser"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.ONLINE
+    )
+    location = models.CharField(
+        _("location"), max_length=200, blank=True, help_text=_("For example “Zoom-Konferenz”.")
+    )
+    online_url = models.URLField(
+        _("join link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Shown only to confirmed registrants, never on a public page."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty for unlimited seats.")
+    )
+    registration_opens_at = models.DateTimeField(
+        _("registration opens at"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to open registration as soon as the event is published."),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to close registration when the event starts."),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    # Raised whenever the date or place changes, so calendar clients replace their copy.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("The event must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
+                name="event_capacity_positive",
+                violation_error_message=_("The capacity must be at least 1, or empty."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def registration_closes(self):
+        return self.registration_closes_at or self.starts_at
+
+
+class Speaker(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    affix = models.CharField(
+        _("affix"), max_length=50, blank=True, help_text=_("For example “MdL”.")
+    )
+    position = models.CharField(
+        _("position"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example “Chief Digital Officer der Stadt Bochum”."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    bio = models.TextField(_("short biography"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return f"{self.name} {self.affix}".strip()
+
+    @property
+    def affiliation(self):
+        return ", ".join(part for part in (self.position, self.organisation) if part)
+
+
+class AgendaSlot(models.Model):
+    class Kind(models.TextChoices):
+        WELCOME = "welcome", _("Welcome")
+        TALK = "talk", _("Talk")
+        QUESTIONS = "questions", _("Questions from the chat")
+        PANEL = "panel", _("Panel discussion")
+        DISCUSSION = "discussion", _("Discussion")
+        BREAK = "break", _("Break")
+        CLOSING = "closing", _("Closing")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="slots", verbose_name=_("event")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TALK)
+    description = models.TextField(_("description"), blank=True)
+    speakers = models.ManyToManyField(
+        Speaker, through="SlotSpeaker", related_name="slots", verbose_name=_("people")
+    )
+
+    class Meta:
+        verbose_name = _("agenda slot")
+        verbose_name_plural = _("agenda slots")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="agendaslot_ends_after_start",
+                violation_error_message=_("The slot must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{local:%H:%M} {self.title}"
+
+
+class SlotSpeaker(models.Model):
+    """The role a person has in one agenda slot, such as moderator of the panel."""
+
+    class Role(models.TextChoices):
+        HOST = "host", _("Host")
+        SPEAKER = "speaker", _("Speaker")
+        PANELIST = "panelist", _("Panelist")
+        MODERATOR = "moderator", _("Moderator")
+
+    slot = models.ForeignKey(
+        AgendaSlot, on_delete=models.CASCADE, related_name="roles", verbose_name=_("agenda slot")
+    )
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, related_name="roles", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("role in the agenda")
+        verbose_name_plural = _("roles in the agenda")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "speaker", "role"],
+                name="slotspeaker_unique_role",
+                violation_error_message=_("This person already has this role in this slot."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.speaker}"

@@ -1,0 +1,20 @@
+"""URL configuration of LandtagsTalk."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("LandtagsTalk administration")
+admin.site.site_title = _("LandtagsTalk administration")
+admin.site.index_title = _("Events and registrations")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("registrations.urls")),
+    path("", include("events.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

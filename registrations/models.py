@@ -1,0 +1,147 @@
+"""Registrations of citizens for events, and the records staff work leaves behind."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def holding_seats(self):
+        return self.filter(status__in=Registration.SEAT_HOLDING)
+
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("Waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class CancelReason(models.TextChoices):
+        BY_REGISTRANT = "registrant", _("Cancelled by the registrant")
+        BY_STAFF = "staff", _("Cancelled by staff")
+        EXPIRED = "expired", _("Address not confirmed in time")
+
+    SEAT_HOLDING = (Status.PENDING, Status.CONFIRMED)
+
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("event"),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    organisation = models.CharField(_("organisation or municipality"), max_length=200, blank=True)
+    question = models.TextField(_("question for the panel"), max_length=1000, blank=True)
+    question_selected = models.BooleanField(_("question selected"), default=False)
+    question_answered = models.BooleanField(_("question answered"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    cancel_reason = models.CharField(
+        _("reason for cancellation"), max_length=20, choices=CancelReason.choices, blank=True
+    )
+    # The key to the personal page; cleared (NULL, so that uniqueness holds) when
+    # personal data is purged.
+    token = models.CharField(  # noqa: DJ001
+        _("token"), max_length=64, unique=True, null=True, default=new_token, editable=False
+    )
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    consent_at = models.DateTimeField(_("consent given at"), null=True)
+    privacy_version = models.CharField(_("privacy notice version"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    email_confirmed_at = models.DateTimeField(_("address confirmed at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("seat confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("confirmation due by"), null=True, blank=True, db_index=True
+    )
+    attended = models.BooleanField(_("attended"), default=False)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+        permissions = [("export_registration", _("Can export the attendee list"))]
+        indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
+        constraints = [
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=~Q(status="cancelled") & Q(purged_at__isnull=True),
+                name="registration_unique_active_email",
+                violation_error_message=_("This address is already registered for the event."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self):
+        return reverse("registrations:manage", kwargs={"token": self.token})
+
+    @property
+    def holds_seat(self):
+        return self.status in self.SEAT_HOLDING
+
+
+class ExportLog(models.Model):
+    """Who exported which attendee list, and when: accountability under the DSGVO."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        verbose_name=_("user"),
+    )
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("event")
+    )
+    row_count = models.PositiveIntegerField(_("rows"))
+    description = models.CharField(_("what was exported"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("export record")
+        verbose_name_plural = _("export records")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user}"
+
+
+class PurgeLog(models.Model):
+    """When personal data of an event was deleted, and how much."""
+
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="purges", verbose_name=_("event")
+    )
+    anonymised_count = models.PositiveIntegerField(_("registrations anonymised"))
+    deleted_count = models.PositiveIntegerField(_("expired registrations deleted"))
+    created_at = models.DateTimeField(_("purged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deletion record")
+        verbose_name_plural = _("deletion records")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.event} {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,178 @@
+"""Every admin page renders for a superuser and for each staff group, within its bounds."""
+
+from io import StringIO
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.urls import reverse
+
+from events.models import Event, Speaker
+from registrations.models import Registration
+from tests.factories import RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("loaddemo", stdout=StringIO())
+    event = Event.objects.get()
+    RegistrationFactory(event=event, first_name="<b>Max</b>", last_name="Ölmann")
+    return event
+
+
+def admin_urls(obj_by_model, request):
+    """Changelist, add and change page of every model in the admin that the user may open."""
+    for model, model_admin in admin.site._registry.items():
+        info = model._meta.app_label, model._meta.model_name
+        yield model, reverse("admin:{}_{}_changelist".format(*info))
+        if model_admin.has_add_permission(request):
+            yield model, reverse("admin:{}_{}_add".format(*info))
+        obj = obj_by_model.get(model)
+        if obj is not None:
+            yield model, reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+
+
+def rf_for(user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def objects(event):
+    return {
+        type(o): o
+        for o in [
+            event,
+            event.slots.first(),
+            event.slots.first().roles.first(),
+            event.slots.first().roles.first().speaker,
+            Registration.objects.first(),
+        ]
+    }
+
+
+def test_every_admin_page_renders_for_superuser(client, admin_user, demo):
+    client.force_login(admin_user)
+    for _model, url in admin_urls(objects(demo), rf_for(admin_user)):
+        assert client.get(url).status_code == 200, url
+
+
+def test_admin_index_in_german(client, admin_user, demo):
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:index"))
+    assert "Veranstaltungen" in response.content.decode()
+
+
+def test_event_list_shows_counts_per_status(client, admin_user, demo):
+    client.force_login(admin_user)
+    RegistrationFactory(event=demo, status="confirmed")
+    RegistrationFactory(event=demo, status="confirmed")
+    response = client.get(reverse("admin:events_event_changelist"))
+    html = response.content.decode()
+    assert '<td class="field-confirmed_count">2</td>' in html
+    assert '<td class="field-pending_count">1</td>' in html
+
+
+def test_markup_in_names_is_escaped_in_admin(client, admin_user, demo):
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:registrations_registration_changelist")).content.decode()
+    assert "&lt;b&gt;Max&lt;/b&gt;" in html
+    assert "<b>Max</b>" not in html
+
+
+def test_editor_sees_events_but_not_registrations(client, editor, admin_user, demo):
+    client.force_login(editor)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:events_event_changelist") in index
+    assert reverse("admin:registrations_registration_changelist") not in index
+    for model, url in admin_urls(objects(demo), rf_for(admin_user)):
+        expected = 200 if model._meta.app_label == "events" else 403
+        assert client.get(url).status_code == expected, url
+
+
+def test_editor_does_not_see_registration_counts_hide_names(client, editor, demo):
+    client.force_login(editor)
+    html = client.get(reverse("admin:events_event_change", args=[demo.pk])).content.decode()
+    assert "Ölmann" not in html
+
+
+def test_participant_manager_sees_registrations_not_event_editing(
+    client, participant_manager, demo
+):
+    client.force_login(participant_manager)
+    registration = Registration.objects.first()
+    changelist = client.get(reverse("admin:registrations_registration_changelist"))
+    assert "Ölmann" in changelist.content.decode()
+    assert client.get(
+        reverse("admin:registrations_registration_change", args=[registration.pk])
+    ).status_code == 200
+    assert client.get(reverse("admin:events_event_add")).status_code == 403
+    assert client.get(reverse("admin:events_speaker_add")).status_code == 403
+    assert client.get(reverse("admin:registrations_exportlog_changelist")).status_code == 403
+
+
+def test_staff_without_group_sees_nothing(client, staff_user, demo):
+    client.force_login(staff_user())
+    assert client.get(reverse("admin:events_event_changelist")).status_code == 403
+    assert client.get(reverse("admin:registrations_registration_changelist")).status_code == 403
+
+
+def test_speaker_page_lists_events(client, admin_user, demo):
+    client.force_login(admin_user)
+    speaker = demo.slots.first().roles.first().speaker
+    html = client.get(reverse("admin:events_speaker_change", args=[speaker.pk])).content.decode()
+    assert demo.title in html
+
+
+def test_editor_builds_event_with_slot_and_role_in_admin(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:events_event_add"),
+        {
+            "series": "LandtagsTalk",
+            "title": "Neue Veranstaltung",
+            "slug": "neue-veranstaltung",
+            "organiser": "SPD-Fraktion im Landtag NRW",
+            "starts_at_0": "11.12.2026",
+            "starts_at_1": "18:00:00",
+            "ends_at_0": "11.12.2026",
+            "ends_at_1": "20:00:00",
+            "format": "online",
+            "is_published": "on",
+            "slots-TOTAL_FORMS": "1",
+            "slots-INITIAL_FORMS": "0",
+            "slots-0-starts_at_0": "11.12.2026",
+            "slots-0-starts_at_1": "18:00:00",
+            "slots-0-title": "Begrüßung",
+            "slots-0-kind": "welcome",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = Event.objects.get(slug="neue-veranstaltung")
+    slot = event.slots.get()
+    speaker_response = client.post(
+        reverse("admin:events_speaker_add"), {"name": "Thomas Kutschaty", "affix": "MdL"}
+    )
+    assert speaker_response.status_code == 302
+    response = client.post(
+        reverse("admin:events_agendaslot_change", args=[slot.pk]),
+        {
+            "event": event.pk,
+            "starts_at_0": "11.12.2026",
+            "starts_at_1": "18:00:00",
+            "title": "Begrüßung",
+            "kind": "welcome",
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "0",
+            "roles-0-speaker": Speaker.objects.get().pk,
+            "roles-0-role": "host",
+            "roles-0-order": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [(r.speaker.display_name, r.role) for r in slot.roles.all()] == [
+        ("Thomas Kutschaty MdL", "host")
+    ]

@@ -1,0 +1,59 @@
+"""Factories for the test suite."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from events.models import AgendaSlot, Event, SlotSpeaker, Speaker
+from registrations.models import Registration
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"LandtagsTalk {n}")
+    slug = factory.Sequence(lambda n: f"landtagstalk-{n}")
+    organiser = "SPD-Fraktion im Landtag NRW"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=2))
+    location = "Zoom-Konferenz"
+    online_url = "https://zoom.example.org/j/123456789"
+    is_published = True
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+
+
+class AgendaSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaSlot
+
+    event = factory.SubFactory(EventFactory)
+    starts_at = factory.LazyAttribute(lambda slot: slot.event.starts_at)
+    title = factory.Sequence(lambda n: f"Slot {n}")
+
+
+class SlotSpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SlotSpeaker
+
+    slot = factory.SubFactory(AgendaSlotFactory)
+    speaker = factory.SubFactory(SpeakerFactory)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    first_name = "Erika"
+    last_name = factory.Sequence(lambda n: f"Mustermann{n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    consent_at = factory.LazyFunction(timezone.now)
+    privacy_version = "2021-04"
