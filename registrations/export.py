@@ -49,8 +49,12 @@ def neutralise(value: str) -> str:
     return value
 
 
-def local_datetime(value) -> str:
-    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
+def local_datetime(value, tz) -> str:
+    """"27.04.2021 18:05" in the local time zone, which German spreadsheets read as a date."""
+    if value is None:
+        return ""
+    local = value.astimezone(tz)
+    return f"{local.day:02}.{local.month:02}.{local.year} {local.hour:02}:{local.minute:02}"
 
 
 def rows(queryset):
@@ -64,13 +68,14 @@ def rows(queryset):
         "statuses": {value: str(label) for value, label in Registration.Status.choices},
         True: _("Yes"),
         False: _("No"),
+        "tz": timezone.get_current_timezone(),
     }
     return _rows(queryset, labels)
 
 
 def _rows(queryset, labels):
     yield labels["header"]
-    statuses = labels["statuses"]
+    statuses, tz = labels["statuses"], labels["tz"]
     values = queryset.order_by("last_name", "first_name", "pk").values_list(*FIELDS)
     for (
         last,
@@ -89,8 +94,8 @@ def _rows(queryset, labels):
             neutralise(email),
             neutralise(organisation),
             statuses.get(status, status),
-            local_datetime(created),
-            local_datetime(confirmed),
+            local_datetime(created, tz),
+            local_datetime(confirmed, tz),
             labels[attended],
             neutralise(question),
         ]
