@@ -28,10 +28,13 @@ class CopyEventForm(forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("All times of the event and its agenda keep their local time of day."),
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"class": "lt-wide"})
+    )
     slug = forms.SlugField(
         label=_("Slug"),
         max_length=120,
+        widget=forms.TextInput(attrs={"class": "lt-wide"}),
         help_text=_("The address of the new event: /events/<slug>/. It must be unique."),
     )
 

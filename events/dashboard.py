@@ -11,6 +11,7 @@ from registrations.models import PurgeLog, Registration
 
 Status = Registration.Status
 
+STATUS_ORDER = [Status.CONFIRMED, Status.PENDING, Status.WAITLISTED, Status.CANCELLED]
 CHART_WIDTH = 640
 CHART_HEIGHT = 220
 # Room for the axis labels.
@@ -90,7 +91,8 @@ def chart(days):
                 y=round(PLOT_TOP + plot_height - height, 1),
                 width=round(width, 1),
                 height=round(height, 1),
-                show_label=index % label_every == 0 or index == len(days) - 1,
+                # Counted back from the latest day, which staff look at first.
+                show_label=(len(days) - 1 - index) % label_every == 0,
             )
         )
     return {

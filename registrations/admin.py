@@ -14,11 +14,11 @@ from .models import ExportLog, PurgeLog, Registration
 
 
 class PurgedFilter(admin.SimpleListFilter):
-    title = _("personal data")
+    title = _("deletion of personal data")
     parameter_name = "purged"
 
     def lookups(self, request, model_admin):
-        return [("no", _("present")), ("yes", _("deleted"))]
+        return [("no", _("not yet deleted")), ("yes", _("deleted"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
