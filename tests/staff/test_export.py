@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations.export import neutralise
 from registrations.models import ExportLog, Registration
 from tests.factories import EventFactory, RegistrationFactory
 from tests.staff.conftest import read_csv
@@ -204,3 +205,20 @@ def test_export_reads_rows_in_chunks_with_bounded_queries(
         rows = read_csv(download(client.get(url)))
 
     assert len(rows) == 33
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+49 211 884", "'+49 211 884"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Müller-Lüdenscheidt", "Müller-Lüdenscheidt"),
+        ("", ""),
+    ],
+)
+def test_neutralise_prefixes_formula_cells_and_keeps_text(value, expected):
+    assert neutralise(value) == expected

@@ -121,3 +121,17 @@ def test_purged_event_shows_in_admin_list_dashboard_and_export(client, superuser
     assert "Anmeldungen ohne personenbezogene Daten: 2." in dashboard
     assert '<td class="field-anonymised_count">2</td>' in purge_log
     assert [row[4] for row in read_csv(export)[1:]] == ["Bestätigt", "Warteliste"]
+
+
+def test_purged_registration_page_renders_without_names(client, superuser, old_event):
+    purge()
+    registration = Registration.objects.get(event=old_event, status="confirmed")
+    client.force_login(superuser)
+
+    html = client.get(
+        reverse("admin:registrations_registration_change", args=[registration.pk])
+    ).content.decode()
+
+    assert "erika@example.org" not in html
+    assert "Personenbezogene Daten gelöscht am:" in html  # the label, capitalised by the admin
+    assert "Bestätigt" in html

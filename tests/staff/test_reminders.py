@@ -1,12 +1,14 @@
 """Reminders: each confirmed registrant of an event starting soon gets one, once."""
 
 import datetime
+import threading
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,3 +134,33 @@ def test_reminder_action_sends_selected_confirmed_once(
     assert "Erinnerungen versendet: 1." in first
     assert "Übersprungen: 1" in first
     assert "Erinnerungen versendet: 0." in second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_reminders_from_parallel_runs_sends_each_once(monkeypatch):
+    event = EventFactory(starts_at=timezone.now() + 2 * HOURS)
+    expected = {confirmed(event, f"p{n}@example.org").pk for n in range(20)}
+    enqueued, lock = [], threading.Lock()
+
+    def enqueue(*, registration_id, kind):
+        with lock:
+            enqueued.append(registration_id)
+
+    monkeypatch.setattr(services.tasks, "send_registration_mail", SimpleNamespace(enqueue=enqueue))
+    start = threading.Barrier(4)
+
+    def run_once():
+        start.wait()
+        try:
+            services.send_reminders(services.due_reminders())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_once) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(enqueued) == sorted(expected)
+    assert Registration.objects.filter(reminder_sent_at__isnull=True).count() == 0
