@@ -50,7 +50,7 @@ def neutralise(value: str) -> str:
 
 
 def local_datetime(value, tz) -> str:
-    """"27.04.2021 18:05" in the local time zone, which German spreadsheets read as a date."""
+    """Local time as "27.04.2021 18:05", which German spreadsheets read as a date."""
     if value is None:
         return ""
     local = value.astimezone(tz)
