@@ -1,16 +1,48 @@
 """Staff admin for events, their agenda and speakers (group "Redaktion")."""
 
-from django.contrib import admin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registrations.models import Registration
 
+from . import dashboard, services
 from .models import AgendaSlot, Event, SlotSpeaker, Speaker
+
+
+class CopyEventForm(forms.Form):
+    starts_on = forms.DateField(
+        label=_("New date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text=_("All times of the event and its agenda keep their local time of day."),
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"class": "lt-wide"})
+    )
+    slug = forms.SlugField(
+        label=_("Slug"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"class": "lt-wide"}),
+        help_text=_("The address of the new event: /events/<slug>/. It must be unique."),
+    )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Event.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("An event with this slug already exists."))
+        return slug
 
 
 class AgendaSlotInline(admin.TabularInline):
@@ -53,6 +85,8 @@ class EventAdmin(admin.ModelAdmin):
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [AgendaSlotInline]
+    actions = ["copy_as_template"]
+    change_form_template = "admin/events/event/change_form.html"
     fieldsets = [
         (None, {"fields": ["series", "title", "subtitle", "slug", "organiser", "description"]}),
         (_("Date and place"), {"fields": ["starts_at", "ends_at", "format", "location"]}),
@@ -76,6 +110,73 @@ class EventAdmin(admin.ModelAdmin):
             for status in Registration.Status.values
         }
         return super().get_queryset(request).annotate(**counts)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:event_id>/copy/",
+                self.admin_site.admin_view(self.copy_view),
+                name="events_event_copy",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            user = request.user
+            context.update(
+                dashboard=dashboard.dashboard(obj),
+                retention_days=settings.PERSONAL_DATA_RETENTION_DAYS,
+                can_copy=self.has_add_permission(request),
+                can_export=user.has_perm("registrations.export_registration"),
+                can_see_questions=user.has_perm("registrations.view_registration"),
+                can_record_attendance=user.has_perm("registrations.change_registration"),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.action(description=_("Copy as template for a new event"), permissions=["add"])
+    def copy_as_template(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, gettext("Please select exactly one event to copy."), messages.ERROR
+            )
+            return None
+        return HttpResponseRedirect(reverse("admin:events_event_copy", args=[queryset.get().pk]))
+
+    def copy_view(self, request, event_id):
+        """Ask for the new date, title and slug; then copy the event with its agenda."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        starts_on = services.default_copy_date(event)
+        initial = {
+            "starts_on": starts_on,
+            "title": event.title,
+            "slug": services.unique_slug(f"{services.DATED_SLUG.sub('', event.slug)}-{starts_on}"),
+        }
+        form = CopyEventForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            copy = services.copy_event(event=event, **form.cleaned_data)
+            self.message_user(
+                request,
+                gettext(
+                    "The copy “%(title)s” on %(date)s was created, unpublished. Check the "
+                    "agenda, then publish it."
+                )
+                % {"title": copy.title, "date": date_format(localtime(copy.starts_at))},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:events_event_change", args=[copy.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Copy as template"),
+            "subtitle": event.title,
+            "event": event,
+            "form": form,
+            "slot_count": event.slots.count(),
+        }
+        return TemplateResponse(request, "admin/events/event/copy.html", context)
 
     @admin.display(description=_("pending"), ordering="pending_total")
     def pending_count(self, event):
