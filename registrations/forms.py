@@ -15,7 +15,8 @@ LINE_BREAKING = {"\u2028", "\u2029", "\u0085"}
 
 
 def has_control_characters(value, *, allow_newlines=False):
-    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+    # NUL has Django's own validator and message on every CharField.
+    allowed = {"\x00", "\n", "\r", "\t"} if allow_newlines else {"\x00"}
     return any(
         (unicodedata.category(char) == "Cc" or char in LINE_BREAKING) and char not in allowed
         for char in value

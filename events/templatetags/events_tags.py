@@ -1,8 +1,10 @@
 """Template helpers of the public pages: dates as people write them, initials, page texts."""
 
+import re
+
 from django import template
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html, urlize
+from django.utils.html import escape, format_html, urlize
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -64,3 +66,9 @@ def page_markup(text):
                 "<p>" + "<br>".join(urlize(line, autoescape=True) for line in lines) + "</p>"
             )
     return mark_safe("\n".join(blocks))
+
+
+@register.filter
+def soft_breaks(text):
+    """Let “Digital.Bürgernah.Effizient.” break after its dots on a narrow phone."""
+    return mark_safe(re.sub(r"\.(?=\w)", ".<wbr>", str(escape(text))))
