@@ -115,6 +115,10 @@ class RegistrationForm(forms.Form):
             Div("website", css_class="hp", aria_hidden="true"),
         )
 
+    def clean_question(self):
+        # One kind of line break, so that no CR reaches an export or a mail.
+        return self.cleaned_data["question"].replace("\r\n", "\n").replace("\r", "\n")
+
     @property
     def is_spam(self):
         return bool(self.data.get(self.add_prefix("website")))
