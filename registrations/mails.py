@@ -1,5 +1,7 @@
 """The mails a registrant gets, rendered in the registrant's language."""
 
+import re
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -39,6 +41,11 @@ def one_line(text):
     return " ".join(str(text).split())
 
 
+def tidy(text):
+    """Plain text as a person writes it: at most one empty line between paragraphs."""
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
 def send_registration_mail(*, registration_id, kind):
     registration = (
         Registration.objects.select_related("event").filter(pk=registration_id).first()
@@ -70,7 +77,7 @@ def send_registration_mail(*, registration_id, kind):
         }
         message = EmailMultiAlternatives(
             subject=one_line(f"{SUBJECTS[kind]()}: {event.title}"),
-            body=render_to_string(f"registrations/email/{kind}.txt", context),
+            body=tidy(render_to_string(f"registrations/email/{kind}.txt", context)),
             to=[registration.email],
         )
         message.attach_alternative(

@@ -81,12 +81,16 @@ class RegistrationDoneView(TemplateView):
 
 
 def private_page(view):
-    """Pages behind a token: never cached, and the token never leaks as a referrer."""
+    """Pages behind a token: never cached, and the token never leaks as a referrer.
+
+    Not "no-referrer": with it, browsers send "Origin: null" with the page's own
+    forms, and Django's CSRF check rightly refuses them.
+    """
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return never_cache(wrapped)
