@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import connections
 
 from tests.factories import EventFactory
 
@@ -38,6 +39,9 @@ def browser():
         )
         yield browser
         browser.close()
+        # The ORM calls made beside Playwright's event loop opened their own connection;
+        # closed here, or PostgreSQL cannot drop the test database at the end.
+        connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
