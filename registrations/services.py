@@ -8,7 +8,7 @@ for a change that rolled back.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -68,7 +68,7 @@ class RegistrationState:
 
     code: str  # open, full, not_open, closed, past, cancelled or unpublished
     seats_left: int | None
-    opens_at: object = None
+    opens_at: datetime | None = None
 
     @property
     def accepts_registrations(self):

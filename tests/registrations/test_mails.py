@@ -129,7 +129,7 @@ def test_line_breaks_in_title_cannot_inject_headers(event):
     assert message.recipients() == [registration.email]
 
 
-@override_settings(DJANGO_SITE_URL=None, SITE_URL="https://veranstaltungen.example.org")
+@override_settings(SITE_URL="https://veranstaltungen.example.org")
 def test_links_use_the_public_address(event):
     registration = RegistrationFactory(event=event)
     message = send(registration, "confirm_address")
