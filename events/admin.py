@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from registrations.models import Registration
 
 from . import dashboard, services
-from .models import AgendaSlot, Event, SlotSpeaker, Speaker
+from .models import AgendaSlot, Event, LegalPage, SlotSpeaker, Speaker
 
 
 class CopyEventForm(forms.Form):
@@ -64,6 +64,10 @@ class AgendaSlotInline(admin.TabularInline):
         return super().get_queryset(request).prefetch_related("roles__speaker")
 
 
+# A change to one of these is a change to the calendar entry of the event.
+CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "format", "location", "is_cancelled"}
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = [
@@ -103,6 +107,12 @@ class EventAdmin(admin.ModelAdmin):
         ),
         (_("Publication"), {"fields": ["is_published", "is_cancelled"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if change and CALENDAR_FIELDS.intersection(form.changed_data):
+            # Calendar clients replace their copy only for a higher SEQUENCE.
+            obj.sequence += 1
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         counts = {
@@ -226,3 +236,16 @@ class SpeakerAdmin(admin.ModelAdmin):
             "{} ({})",
             ((event, date_format(localtime(event.starts_at))) for event in events),
         ) or "–"
+
+
+@admin.register(LegalPage)
+class LegalPageAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "updated_at"]
+    fields = ["kind", "title", "body"]
+    readonly_fields = ["kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

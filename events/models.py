@@ -17,6 +17,12 @@ class EventQuerySet(models.QuerySet):
     def past(self, now=None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
 
+    def with_agenda(self):
+        """Prefetch the slots with their people: three queries, however long the agenda."""
+        roles = SlotSpeaker.objects.select_related("speaker")
+        slots = AgendaSlot.objects.prefetch_related(models.Prefetch("roles", queryset=roles))
+        return self.prefetch_related(models.Prefetch("slots", queryset=slots))
+
 
 class Event(models.Model):
     class Format(models.TextChoices):
@@ -202,3 +208,35 @@ class SlotSpeaker(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.speaker}"
+
+
+class LegalPage(models.Model):
+    """A page every public body must have, such as the privacy notice; staff edit its text."""
+
+    class Kind(models.TextChoices):
+        PRIVACY = "privacy", _("Privacy notice")
+        IMPRINT = "imprint", _("Imprint")
+        ACCESSIBILITY = "accessibility", _("Accessibility statement")
+
+    kind = models.CharField(_("page"), max_length=20, choices=Kind.choices, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Paragraphs are separated by an empty line. A line starting with “## ” is a "
+            "heading, lines starting with “- ” form a list. Web and e-mail addresses become links. "
+            "{retention_days} and {hold_hours} show the configured deletion periods."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("legal page")
+        verbose_name_plural = _("legal pages")
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(f"events:{self.kind}")

@@ -1,12 +1,17 @@
-"""Public pages of events."""
+"""Public pages of events, their calendar files and the legal pages."""
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from .models import AgendaSlot, Event, SlotSpeaker
+from registrations import services
+
+from . import ical
+from .models import Event, LegalPage
 
 
 class EventListView(ListView):
@@ -15,11 +20,14 @@ class EventListView(ListView):
 
     def get_queryset(self):
         self.now = timezone.now()
-        return Event.objects.published().upcoming(self.now)
+        return services.with_seats_held(Event.objects.published().upcoming(self.now))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["past_events"] = Event.objects.published().past(self.now)
+        context["upcoming_events"] = upcoming = list(context["upcoming_events"])
+        for event in upcoming:
+            event.state = services.registration_state(event, now=self.now)
         return context
 
 
@@ -27,9 +35,50 @@ class EventDetailView(DetailView):
     template_name = "events/event_detail.html"
 
     def get_queryset(self):
-        roles = SlotSpeaker.objects.select_related("speaker")
-        slots = AgendaSlot.objects.prefetch_related(Prefetch("roles", queryset=roles))
-        return Event.objects.published().prefetch_related(Prefetch("slots", queryset=slots))
+        return services.with_seats_held(Event.objects.published().with_agenda())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        slots = self.object.slots.all()
+        # Everyone on the agenda once, in the order they first appear.
+        context["speakers"] = list(
+            dict.fromkeys(role.speaker for slot in slots for role in slot.roles.all())
+        )
+        context["state"] = services.registration_state(self.object)
+        return context
+
+
+class LegalPageView(DetailView):
+    template_name = "events/legalpage_detail.html"
+    kind = None
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(LegalPage, kind=self.kind)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["body"] = self.object.body.replace(
+            "{retention_days}", str(settings.PERSONAL_DATA_RETENTION_DAYS)
+        ).replace("{hold_hours}", str(settings.REGISTRATION_HOLD_HOURS))
+        return context
+
+
+def calendar_response(content, filename):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def event_calendar(request, slug):
+    event = get_object_or_404(Event.objects.published().with_agenda(), slug=slug)
+    return calendar_response(ical.build_calendar([event]), f"{event.slug}.ics")
+
+
+def calendar_feed(request):
+    events = list(Event.objects.published().with_agenda().order_by("starts_at"))
+    return calendar_response(
+        ical.build_calendar(events, name=_("LandtagsTalk events")), "landtagstalk.ics"
+    )
 
 
 def healthz(request):

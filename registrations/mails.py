@@ -1,10 +1,16 @@
 """The mails a registrant gets, rendered in the registrant's language."""
 
+import re
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from events.ical import build_calendar
+from events.models import Event
 
 from .models import Registration
 
@@ -18,9 +24,26 @@ SUBJECTS = {
     "reminder": lambda: _("Reminder"),
 }
 
+# Mails that carry the join link and the personal calendar file.
+WITH_JOIN_LINK = {"confirmed", "promoted", "reminder"}
+
 
 def personal_url(registration):
     return settings.SITE_URL + registration.get_absolute_url()
+
+
+def confirm_url(registration):
+    return settings.SITE_URL + reverse("registrations:confirm", args=[registration.token])
+
+
+def one_line(text):
+    """Header values on one line: no CR, LF or other line breaks can end a header."""
+    return " ".join(str(text).split())
+
+
+def tidy(text):
+    """Plain text as a person writes it: at most one empty line between paragraphs."""
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def send_registration_mail(*, registration_id, kind):
@@ -29,19 +52,50 @@ def send_registration_mail(*, registration_id, kind):
     )
     if registration is None or registration.purged_at or not registration.token:
         return False
+    event = registration.event
     with translation.override(registration.language):
+        join_url = (
+            event.online_url
+            if kind in WITH_JOIN_LINK
+            and registration.status == Registration.Status.CONFIRMED
+            and not event.is_cancelled
+            else ""
+        )
         context = {
             "registration": registration,
-            "event": registration.event,
+            "event": event,
             "personal_url": personal_url(registration),
+            "confirm_url": confirm_url(registration),
+            "event_url": settings.SITE_URL + event.get_absolute_url(),
+            "register_url": settings.SITE_URL
+            + reverse("registrations:register", args=[event.slug]),
+            "join_url": join_url,
+            "needs_confirmation": not registration.email_confirmed_at
+            and registration.status != Registration.Status.CANCELLED,
             "site_url": settings.SITE_URL,
+            "subject": SUBJECTS[kind](),
         }
-        subject = f"{SUBJECTS[kind]()}: {registration.event.title}"
-        text = render_to_string(f"registrations/email/{kind}.txt", context)
         message = EmailMultiAlternatives(
-            subject=subject.replace("\n", " ").replace("\r", " "),
-            body=text,
+            subject=one_line(f"{SUBJECTS[kind]()}: {event.title}"),
+            body=tidy(render_to_string(f"registrations/email/{kind}.txt", context)),
             to=[registration.email],
         )
+        message.attach_alternative(
+            render_to_string(f"registrations/email/{kind}.html", context), "text/html"
+        )
+        if join_url:
+            message.attach(
+                f"{event.slug}.ics", personal_calendar(registration), "text/calendar"
+            )
         message.send()
     return True
+
+
+def personal_calendar(registration):
+    """The personal calendar file: links the personal page, never the join link."""
+    event = Event.objects.with_agenda().get(pk=registration.event_id)
+    return build_calendar(
+        [event],
+        personal_url=personal_url(registration),
+        cancelled=registration.status == Registration.Status.CANCELLED,
+    )

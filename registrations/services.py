@@ -7,12 +7,13 @@ anyway. Mails are enqueued with ``transaction.on_commit`` so that nothing is sen
 for a change that rolled back.
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,6 +60,45 @@ def check_registration_open(event, *, now=None):
         raise ValidationError(_("Registration has not opened yet."), code="not_open")
     if now >= event.registration_closes:
         raise ValidationError(_("Registration is closed."), code="closed")
+
+
+@dataclass(frozen=True)
+class RegistrationState:
+    """Whether and how an event takes registrations now, for the public pages."""
+
+    code: str  # open, full, not_open, closed, past, cancelled or unpublished
+    seats_left: int | None
+    opens_at: datetime | None = None
+
+    @property
+    def accepts_registrations(self):
+        """True while the form is open; when full, registrations join the waiting list."""
+        return self.code in ("open", "full")
+
+
+def with_seats_held(events):
+    """Annotate an Event queryset with ``seats_held_count``: one query for a whole list."""
+    return events.annotate(
+        seats_held_count=Count(
+            "registrations", filter=Q(registrations__status__in=Registration.SEAT_HOLDING)
+        )
+    )
+
+
+def registration_state(event, *, now=None) -> RegistrationState:
+    """The registration state of ``event``; uses ``seats_held_count`` when annotated."""
+    if event.capacity is None:
+        left = None
+    else:
+        held = getattr(event, "seats_held_count", None)
+        if held is None:
+            held = seats_held(event)
+        left = max(event.capacity - held, 0)
+    try:
+        check_registration_open(event, now=now)
+    except ValidationError as error:
+        return RegistrationState(error.code, left, event.registration_opens_at)
+    return RegistrationState("full" if left == 0 else "open", left, event.registration_opens_at)
 
 
 def register(
@@ -167,16 +207,47 @@ def cancel(
     with transaction.atomic():
         event = _lock_event(registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status == Status.CANCELLED:
-            return registration
-        registration.status = Status.CANCELLED
-        registration.cancel_reason = reason
-        registration.cancelled_at = now
-        registration.expires_at = None
-        registration.save()
-        _send_later(registration, "cancelled")
-        _promote(event, now=now)
+        _cancel(registration, event=event, reason=reason, now=now, notify=True)
         return registration
+
+
+def erase_personal_data(*, registration: Registration, now=None) -> Registration:
+    """Cancel a registration and erase its personal data (Art. 17 DSGVO).
+
+    The seat goes to the waiting list as with any cancellation. What stays is what
+    counts: the event, the status and the timestamps, without a person behind them.
+    No mail is sent, for there is no address left to send it to.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        _cancel(
+            registration,
+            event=event,
+            reason=registration.CancelReason.BY_REGISTRANT,
+            now=now,
+            notify=False,
+        )
+        registration.first_name = registration.last_name = ""
+        registration.email = registration.organisation = registration.question = ""
+        registration.token = None
+        registration.purged_at = now
+        registration.save()
+        return registration
+
+
+def _cancel(registration, *, event, reason, now, notify):
+    if registration.status == Status.CANCELLED:
+        return
+    registration.status = Status.CANCELLED
+    registration.cancel_reason = reason
+    registration.cancelled_at = now
+    registration.expires_at = None
+    registration.save()
+    if notify:
+        _send_later(registration, "cancelled")
+    _promote(event, now=now)
 
 
 def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:

@@ -4,5 +4,25 @@ from . import views
 
 app_name = "registrations"
 urlpatterns = [
+    path(
+        "events/<slug:slug>/register/",
+        views.RegistrationCreateView.as_view(),
+        name="register",
+    ),
+    path(
+        "events/<slug:slug>/register/thanks/",
+        views.RegistrationDoneView.as_view(),
+        name="done",
+    ),
+    path("r/deleted/", views.RegistrationDeletedView.as_view(), name="deleted"),
     path("r/<str:token>/", views.RegistrationManageView.as_view(), name="manage"),
+    path("r/<str:token>/confirm/", views.RegistrationConfirmView.as_view(), name="confirm"),
+    path("r/<str:token>/cancel/", views.RegistrationCancelView.as_view(), name="cancel"),
+    path("r/<str:token>/data/", views.RegistrationDataView.as_view(), name="data"),
+    path("r/<str:token>/delete/", views.RegistrationDeleteView.as_view(), name="delete"),
+    path(
+        "r/<str:token>/calendar.ics",
+        views.registration_calendar,
+        name="calendar",
+    ),
 ]

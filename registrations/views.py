@@ -1,15 +1,211 @@
-"""Pages of the registrant: the personal page behind the token link."""
+"""Pages of the registrant: the form, the opt-in, and the personal page behind the token."""
 
-from django.views.generic import DetailView
+import datetime
+import functools
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, FormView, TemplateView
+
+from events.models import Event
+from events.views import calendar_response
+
+from . import mails, ratelimit, services
+from .forms import RegistrationForm
 from .models import Registration
 
+RATE_LIMIT = {"scope": "register", "limit": 10, "window": 600}
 
-class RegistrationManageView(DetailView):
-    template_name = "registrations/registration_manage.html"
+
+def published_event(slug):
+    return get_object_or_404(services.with_seats_held(Event.objects.published()), slug=slug)
+
+
+class RegistrationCreateView(FormView):
+    template_name = "registrations/registration_form.html"
+    form_class = RegistrationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.event = published_event(kwargs["slug"])
+        self.state = services.registration_state(self.event)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if ratelimit.is_limited(request, **RATE_LIMIT):
+            # Keep what the person typed, so that they can send it again later.
+            typed = {key: value for key, value in request.POST.items() if key != "website"}
+            form = self.form_class(initial=typed, event=self.event)
+            return self.render_to_response(
+                self.get_context_data(form=form, limited=True), status=429
+            )
+        if not self.state.accepts_registrations:
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "event": self.event}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(event=self.event, state=self.state, **kwargs)
+
+    def form_valid(self, form):
+        if not form.is_spam:
+            try:
+                services.register(
+                    event=self.event,
+                    **{
+                        name: form.cleaned_data[name]
+                        for name in ("first_name", "last_name", "email", "organisation", "question")
+                    },
+                    language=translation.get_language(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                return self.form_invalid(form)
+        # The same page whoever registers: it never tells whether an address is known.
+        return HttpResponseRedirect(reverse("registrations:done", args=[self.event.slug]))
+
+
+class RegistrationDoneView(TemplateView):
+    template_name = "registrations/registration_done.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(event=published_event(kwargs["slug"]), **kwargs)
+
+
+def private_page(view):
+    """Pages behind a token: never cached, and the token never leaks as a referrer.
+
+    Not "no-referrer": with it, browsers send "Origin: null" with the page's own
+    forms, and Django's CSRF check rightly refuses them.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return never_cache(wrapped)
+
+
+@method_decorator(private_page, name="dispatch")
+class TokenView(DetailView):
+    """A page of one registration, found by the token in the URL; 404 for an unknown one."""
+
     slug_field = "token"
     slug_url_kwarg = "token"
     context_object_name = "registration"
 
     def get_queryset(self):
         return Registration.objects.select_related("event").filter(purged_at__isnull=True)
+
+    def get_context_data(self, **kwargs):
+        registration = self.object
+        state = services.registration_state(registration.event)
+        return super().get_context_data(
+            event=registration.event,
+            event_accepts_registrations=state.accepts_registrations,
+            shows_join_link=(
+                registration.status == Registration.Status.CONFIRMED
+                and not registration.event.is_cancelled
+                and bool(registration.event.online_url)
+            ),
+            **kwargs,
+        )
+
+
+class RegistrationManageView(TokenView):
+    template_name = "registrations/registration_manage.html"
+
+
+class RegistrationConfirmView(TokenView):
+    """GET shows a button, POST confirms: mail scanners follow links, but do not post."""
+
+    template_name = "registrations/registration_confirm.html"
+
+    def post(self, request, *args, **kwargs):
+        self.object = registration = self.get_object()
+        try:
+            registration = services.confirm(registration=registration)
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(error=error))
+        if registration.status == Registration.Status.WAITLISTED:
+            messages.success(
+                request, _("Thank you: your address is confirmed. You are on the waiting list.")
+            )
+        else:
+            messages.success(request, _("Thank you: your registration is confirmed."))
+        return redirect(registration)
+
+    def get_context_data(self, **kwargs):
+        registration = self.object
+        expired = registration.cancel_reason == Registration.CancelReason.EXPIRED
+        return super().get_context_data(expired=expired, **kwargs)
+
+
+class RegistrationCancelView(TokenView):
+    template_name = "registrations/registration_cancel.html"
+
+    def post(self, request, *args, **kwargs):
+        registration = services.cancel(registration=self.get_object())
+        messages.success(request, _("Your registration has been cancelled."))
+        return redirect(registration)
+
+
+class RegistrationDataView(TokenView):
+    """Everything stored about this registration (Art. 15 GDPR)."""
+
+    template_name = "registrations/registration_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(stored_data=stored_data(self.object), **kwargs)
+
+
+def stored_data(registration):
+    """(label, value) of every field of ``registration``, as a person can read them."""
+    rows = []
+    for field in registration._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        value = getattr(registration, field.name)
+        if field.choices:
+            value = getattr(registration, f"get_{field.name}_display")()
+        elif isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif isinstance(value, datetime.datetime):
+            value = formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        rows.append((field.verbose_name, value))
+    return rows
+
+
+class RegistrationDeleteView(TokenView):
+    """Cancel and erase this registration's personal data (Art. 17 GDPR)."""
+
+    template_name = "registrations/registration_delete.html"
+
+    def post(self, request, *args, **kwargs):
+        services.erase_personal_data(registration=self.get_object())
+        return redirect("registrations:deleted")
+
+
+class RegistrationDeletedView(TemplateView):
+    template_name = "registrations/registration_deleted.html"
+
+
+@private_page
+def registration_calendar(request, token):
+    registration = get_object_or_404(
+        Registration.objects.select_related("event").filter(purged_at__isnull=True),
+        token=token,
+    )
+    with translation.override(registration.language):
+        content = mails.personal_calendar(registration)
+    return calendar_response(content, f"{registration.event.slug}.ics")

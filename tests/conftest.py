@@ -26,3 +26,13 @@ def editor(staff_user):
 @pytest.fixture
 def participant_manager(staff_user):
     return staff_user("Teilnehmermanagement")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from registrations import services
 from registrations.models import Registration
-from tests.factories import EventFactory
+from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,64 @@ def test_no_mail_when_transaction_rolls_back(django_capture_on_commit_callbacks)
 
     assert not Registration.objects.exists()
     assert mail.outbox == []
+
+
+def test_erase_personal_data_cancels_promotes_and_blanks(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    holder, _ = register(event, "holder@example.org", organisation="Bochum", question="?")
+    waiting, _ = register(event, "waiting@example.org")
+    services.confirm(registration=waiting)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erased = services.erase_personal_data(registration=holder)
+
+    waiting.refresh_from_db()
+    assert erased.status == Status.CANCELLED
+    assert [erased.first_name, erased.last_name, erased.email] == ["", "", ""]
+    assert [erased.organisation, erased.question, erased.token] == ["", "", None]
+    assert erased.purged_at is not None
+    assert waiting.status == Status.CONFIRMED
+    # Only the promoted person hears of it; the erased one has no address left.
+    assert [m.to for m in mail.outbox] == [["waiting@example.org"]]
+
+
+def test_erased_address_can_register_again():
+    event = EventFactory()
+    first, _ = register(event, "erika@example.org")
+    services.erase_personal_data(registration=first)
+
+    again, created = register(event, "erika@example.org")
+
+    assert created
+    assert again.pk != first.pk
+
+
+@pytest.mark.parametrize(
+    ("changes", "held", "code", "left"),
+    [
+        ({}, 0, "open", None),
+        ({"capacity": 2}, 1, "open", 1),
+        ({"capacity": 1}, 1, "full", 0),
+        ({"is_cancelled": True}, 0, "cancelled", None),
+        ({"is_published": False}, 0, "unpublished", None),
+        ({"registration_opens_at": timezone.now() + datetime.timedelta(days=1)}, 0,
+         "not_open", None),
+        ({"registration_closes_at": timezone.now() - datetime.timedelta(hours=1)}, 0,
+         "closed", None),
+        ({"starts_at": timezone.now() - datetime.timedelta(days=2)}, 0, "past", None),
+    ],
+)
+def test_registration_state(changes, held, code, left):
+    event = EventFactory(**changes)
+    for number in range(held):
+        RegistrationFactory(event=event, email=f"p{number}@example.org")
+
+    state = services.registration_state(event)
+    annotated = services.registration_state(
+        services.with_seats_held(type(event).objects.all()).get(pk=event.pk)
+    )
+
+    assert state == annotated
+    assert (state.code, state.seats_left) == (code, left)
+    assert state.accepts_registrations == (code in ("open", "full"))

@@ -1,0 +1,90 @@
+"""Calendar files (iCalendar, RFC 5545) of events, public and personal.
+
+A calendar file gets shared, so none ever holds the join link: the personal one
+links the personal page, which shows the join link to a confirmed registrant.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+PRODUCT_ID = "-//LandtagsTalk//Veranstaltungen//DE"
+
+
+def event_uid(event):
+    return f"event-{event.pk}@{urlsplit(settings.SITE_URL).hostname}"
+
+
+def build_calendar(events, *, name=None, personal_url=None, cancelled=False, now=None):
+    """Return the iCalendar bytes of ``events``, with their agenda slots prefetched.
+
+    ``personal_url`` replaces the event page as the link of a personal calendar file;
+    ``cancelled`` marks its event as cancelled for this person.
+    """
+    now = now or timezone.now()
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    if name:
+        calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(
+            _calendar_event(event, personal_url=personal_url, cancelled=cancelled, now=now)
+        )
+    if events:
+        local_dates = [timezone.localtime(event.starts_at).date() for event in events]
+        calendar.add_missing_timezones(
+            first_date=min(local_dates) - timedelta(days=366),
+            last_date=max(local_dates) + timedelta(days=366),
+        )
+    return calendar.to_ical()
+
+
+def _calendar_event(event, *, personal_url, cancelled, now):
+    url = personal_url or settings.SITE_URL + event.get_absolute_url()
+    entry = CalendarEvent()
+    entry.add("uid", event_uid(event))
+    entry.add("dtstamp", now)
+    entry.add("sequence", event.sequence)
+    entry.add("dtstart", timezone.localtime(event.starts_at))
+    entry.add("dtend", timezone.localtime(event.ends_at))
+    entry.add("summary", event.title)
+    entry.add("description", _description(event, url=url, personal=bool(personal_url)))
+    entry.add("location", event.location or event.get_format_display())
+    entry.add("url", url)
+    if event.series:
+        entry.add("categories", [event.series])
+    entry.add("status", "CANCELLED" if cancelled or event.is_cancelled else "CONFIRMED")
+    return entry
+
+
+def _description(event, *, url, personal):
+    parts = [event.subtitle, event.organiser]
+    agenda = [_agenda_line(slot) for slot in event.slots.all()]
+    if agenda:
+        parts.append(_("Agenda:") + "\n" + "\n".join(agenda))
+    if personal:
+        parts.append(
+            _("Your personal page, with the join link once you are confirmed:") + f" {url}"
+        )
+    else:
+        parts.append(_("Details and registration:") + f" {url}")
+    return "\n\n".join(part for part in parts if part)
+
+
+def _agenda_line(slot):
+    line = f"{timezone.localtime(slot.starts_at):%H:%M} {slot.title}"
+    people = ", ".join(
+        f"{role.get_role_display()}: {role.speaker.display_name}"
+        if role.role == role.Role.MODERATOR
+        else role.speaker.display_name
+        for role in slot.roles.all()
+    )
+    return f"{line} ({people})" if people else line

@@ -1,0 +1,124 @@
+"""The registration form of the public event page."""
+
+import unicodedata
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+# Line and paragraph separators break mail headers and calendar lines like CR/LF do.
+LINE_BREAKING = {"\u2028", "\u2029", "\u0085"}
+
+
+def has_control_characters(value, *, allow_newlines=False):
+    # NUL has Django's own validator and message on every CharField.
+    allowed = {"\x00", "\n", "\r", "\t"} if allow_newlines else {"\x00"}
+    return any(
+        (unicodedata.category(char) == "Cc" or char in LINE_BREAKING) and char not in allowed
+        for char in value
+    )
+
+
+def validate_single_line(value):
+    if has_control_characters(value):
+        raise ValidationError(
+            _("Please enter this on one line, without line breaks or control characters."),
+            code="control_characters",
+        )
+
+
+def validate_text(value):
+    if has_control_characters(value, allow_newlines=True):
+        raise ValidationError(
+            _("Please remove the control characters from this text."),
+            code="control_characters",
+        )
+
+
+class RegistrationForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        validators=[validate_single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        validators=[validate_single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("We send you a link to confirm your registration."),
+        validators=[validate_single_line],
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation or municipality (optional)"),
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    question = forms.CharField(
+        label=_("Your question for the panel (optional)"),
+        max_length=1000,
+        required=False,
+        validators=[validate_text],
+        help_text=_("Up to 1000 characters. Some questions are answered during the event."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Please give your consent, or we cannot register you.")},
+    )
+    # The honeypot: hidden from people by the stylesheet, filled in by bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["consent"].label = format_html(
+            _(
+                "I explicitly agree that the organiser ({organiser}) processes my details to "
+                "run this event. I know that taking part can reveal a political opinion "
+                "(Art. 9 GDPR). I can withdraw my "
+                'consent at any time. Details in the <a href="{url}">privacy notice</a>.'
+            ),
+            organiser=event.organiser,
+            url=reverse("events:privacy"),
+        )
+        self.fields["consent"].short_label = _("Consent")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Div(
+                Field("first_name", wrapper_class="col-sm-6"),
+                Field("last_name", wrapper_class="col-sm-6"),
+                css_class="row",
+            ),
+            "email",
+            "organisation",
+            "question",
+            "consent",
+            Div("website", css_class="hp", aria_hidden="true"),
+        )
+
+    def clean_question(self):
+        # One kind of line break, so that no CR reaches an export or a mail.
+        return self.cleaned_data["question"].replace("\r\n", "\n").replace("\r", "\n")
+
+    @property
+    def is_spam(self):
+        return bool(self.data.get(self.add_prefix("website")))

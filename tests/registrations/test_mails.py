@@ -1,0 +1,143 @@
+"""The mails: text and HTML, in the registrant's language, safe headers, no stray join links."""
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from icalendar import Calendar
+
+from registrations import mails, services
+from registrations.models import Registration
+from tests.factories import EventFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+JOIN_URL = "https://zoom.example.org/j/123456789"
+KINDS = list(mails.SUBJECTS)
+
+
+@pytest.fixture
+def event():
+    return EventFactory(title="LandtagsTalk: Digital", online_url=JOIN_URL)
+
+
+def send(registration, kind):
+    assert mails.send_registration_mail(registration_id=registration.pk, kind=kind)
+    return mail.outbox[-1]
+
+
+def html_of(message):
+    ((html, mimetype),) = message.alternatives
+    assert mimetype == "text/html"
+    return html
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_mail_has_text_and_html_with_absolute_personal_link(event, kind):
+    registration = RegistrationFactory(event=event, status=Status.CONFIRMED)
+
+    message = send(registration, kind)
+
+    personal = f"http://127.0.0.1:8000/r/{registration.token}/"
+    assert personal in message.body
+    assert f'href="{personal}"' in html_of(message)
+    assert message.subject.endswith(": LandtagsTalk: Digital")
+    assert "Guten Tag Erika," in message.body
+    assert '<html lang="de">' in html_of(message)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_mail_in_english_for_english_registrant(event, kind):
+    registration = RegistrationFactory(event=event, language="en", status=Status.CONFIRMED)
+    message = send(registration, kind)
+    assert "Hello Erika," in message.body
+    assert "Kind regards" in message.body
+    assert '<html lang="en">' in html_of(message)
+
+
+def test_confirm_address_mail_links_confirmation_page(event):
+    registration, _ = services.register(
+        event=event, first_name="Erika", last_name="M", email="erika@example.org"
+    )
+    message = send(registration, "confirm_address")
+
+    assert message.subject == "Bitte bestätigen Sie Ihre Anmeldung: LandtagsTalk: Digital"
+    url = f"http://127.0.0.1:8000/r/{registration.token}/confirm/"
+    assert url in message.body
+    assert f'href="{url}"' in html_of(message)
+    assert JOIN_URL not in message.body + html_of(message)
+    assert message.attachments == []
+
+
+@pytest.mark.parametrize("kind", ["confirmed", "promoted", "reminder"])
+def test_seat_mails_carry_join_link_and_personal_calendar(event, kind):
+    registration = RegistrationFactory(event=event, status=Status.CONFIRMED)
+
+    message = send(registration, kind)
+
+    assert JOIN_URL in message.body
+    assert f'href="{JOIN_URL}"' in html_of(message)
+    ((filename, content, mimetype),) = message.attachments
+    assert (filename, mimetype) == (f"{event.slug}.ics", "text/calendar")
+    content = content if isinstance(content, str) else content.decode()
+    assert "zoom.example.org" not in content
+    (entry,) = Calendar.from_ical(content).walk("VEVENT")
+    assert str(entry["URL"]) == f"http://127.0.0.1:8000/r/{registration.token}/"
+
+
+@pytest.mark.parametrize("kind", ["waitlisted", "cancelled", "already_registered"])
+def test_other_mails_never_carry_join_link(event, kind):
+    registration = RegistrationFactory(event=event, status=Status.CONFIRMED)
+    message = send(registration, kind)
+    assert JOIN_URL not in message.body + html_of(message)
+
+
+def test_reminder_to_someone_not_confirmed_has_no_join_link(event):
+    registration = RegistrationFactory(event=event, status=Status.WAITLISTED)
+    message = send(registration, "reminder")
+    assert JOIN_URL not in message.body
+    assert message.attachments == []
+
+
+def test_already_registered_mail_offers_confirmation_while_unconfirmed(event):
+    registration = RegistrationFactory(event=event)
+    message = send(registration, "already_registered")
+    assert f"/r/{registration.token}/confirm/" in message.body
+
+
+def test_markup_in_names_is_escaped_in_html_and_plain_in_text(event):
+    registration = RegistrationFactory(event=event, first_name="<b>Erika</b>")
+    message = send(registration, "confirm_address")
+    assert "Guten Tag <b>Erika</b>," in message.body
+    assert "&lt;b&gt;Erika&lt;/b&gt;" in html_of(message)
+    assert "<b>Erika</b>" not in html_of(message)
+
+
+def test_line_breaks_in_title_cannot_inject_headers(event):
+    event.title = "Talk\r\nBcc: victim@example.org\nX-Evil: 1"
+    event.save()
+    registration = RegistrationFactory(event=event)
+
+    message = send(registration, "confirm_address")
+
+    headers = message.message().as_string().split("\n\n")[0]
+    assert "\nBcc:" not in headers
+    assert "\nX-Evil:" not in headers
+    assert message.subject == (
+        "Bitte bestätigen Sie Ihre Anmeldung: Talk Bcc: victim@example.org X-Evil: 1"
+    )
+    assert message.recipients() == [registration.email]
+
+
+@override_settings(SITE_URL="https://veranstaltungen.example.org")
+def test_links_use_the_public_address(event):
+    registration = RegistrationFactory(event=event)
+    message = send(registration, "confirm_address")
+    assert f"https://veranstaltungen.example.org/r/{registration.token}/confirm/" in message.body
+
+
+def test_no_mail_for_erased_registration(event):
+    registration = RegistrationFactory(event=event)
+    services.erase_personal_data(registration=registration)
+    assert not mails.send_registration_mail(registration_id=registration.pk, kind="cancelled")
+    assert mail.outbox == []
