@@ -1,48 +1,12 @@
 """A citizen registers in a real browser, confirms from the mail, sees the join link, cancels."""
 
-import os
 import re
-from pathlib import Path
 
-import pytest
 from django.core import mail
-from django.db import connections
 
 from tests.factories import EventFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
 JOIN_URL = "https://zoom.example.org/j/123456789"
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), (
-        "Browser tests need Debian's Chromium at /usr/bin/chromium: apt-get install chromium"
-    )
-    # Playwright's sync API runs an event loop; Django's ORM in the test refuses to run
-    # beside one unless told that this thread is fine.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-        # The ORM calls made beside Playwright's event loop opened their own connection;
-        # closed here, or PostgreSQL cannot drop the test database at the end.
-        connections.close_all()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_register_confirm_join_and_cancel(live_server, browser, settings):

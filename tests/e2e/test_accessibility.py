@@ -1,0 +1,140 @@
+"""WCAG 2.1 AA (BITV 2.0): axe-core finds no violation on the public pages; keyboard works."""
+
+import re
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from events.models import Event
+from registrations import services
+from tests.factories import EventFactory
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture
+def demo_event(settings, live_server):
+    settings.SITE_URL = live_server.url
+    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    return Event.objects.get()
+
+
+@pytest.fixture
+def check_page(browser, live_server):
+    axe = Axe()
+
+    def check(path, *, width=1280, language="de-DE", before_check=None):
+        page = browser.new_page(viewport={"width": width, "height": 900}, locale=language)
+        page.goto(live_server.url + path)
+        if before_check:
+            before_check(page)
+        results = axe.run(page, options=WCAG_AA)
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+            for v in results.response["violations"]
+        ]
+        page.close()
+        return violations
+
+    return check
+
+
+def registration_for(event):
+    registration, _ = services.register(
+        event=event, first_name="Erika", last_name="Mustermann", email="erika@example.org"
+    )
+    return registration
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("language", ["de-DE", "en-GB"])
+def test_public_pages_have_no_axe_violations(demo_event, check_page, width, language):
+    paths = [
+        "/",
+        demo_event.get_absolute_url(),
+        f"/events/{demo_event.slug}/register/",
+        f"/events/{demo_event.slug}/register/thanks/",
+        "/datenschutz/",
+        "/impressum/",
+        "/barrierefreiheit/",
+    ]
+    for path in paths:
+        assert check_page(path, width=width, language=language) == [], path
+
+
+def test_registration_form_with_errors_has_no_axe_violations(demo_event, check_page):
+    def submit_empty(page):
+        page.get_by_role("button", name="Anmelden").click()
+        page.get_by_role("alert").first.wait_for()
+
+    violations = check_page(f"/events/{demo_event.slug}/register/", before_check=submit_empty)
+
+    assert violations == []
+
+
+def test_personal_and_confirmation_pages_have_no_axe_violations(demo_event, check_page):
+    registration = registration_for(demo_event)
+    token = registration.token
+
+    assert check_page(f"/r/{token}/confirm/") == []
+    assert check_page(f"/r/{token}/") == []
+    services.confirm(registration=registration)
+    assert check_page(f"/r/{token}/") == []
+    assert check_page(f"/r/{token}/data/") == []
+    assert check_page(f"/r/{token}/cancel/") == []
+    assert check_page(f"/r/{token}/delete/") == []
+
+
+def test_full_and_closed_event_pages_have_no_axe_violations(check_page, live_server):
+    full = EventFactory(capacity=1)
+    registration_for(full)
+    closed = EventFactory(registration_closes_at=timezone.now() - timedelta(minutes=1))
+    for event in (full, closed):
+        assert check_page(event.get_absolute_url()) == [], event.slug
+
+
+def test_axe_check_catches_a_violation(demo_event, check_page):
+    """The negative control: a page made inaccessible on purpose does not pass."""
+
+    def break_page(page):
+        page.evaluate("document.querySelector('#id_first_name').labels[0].remove()")
+
+    violations = check_page(f"/events/{demo_event.slug}/register/", before_check=break_page)
+
+    assert any(v.startswith("label ") for v in violations), violations
+
+
+def test_registration_works_by_keyboard_alone(demo_event, browser, live_server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    page.goto(live_server.url + f"/events/{demo_event.slug}/register/")
+
+    def tab_to(label):
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                "() => { const el = document.activeElement;"
+                " return el.labels && el.labels.length ? el.labels[0].innerText : el.innerText; }"
+            )
+            if focused and focused.strip().startswith(label):
+                return
+        raise AssertionError(f"Tab never reached {label!r}")
+
+    tab_to("Vorname")
+    page.keyboard.type("Erika")
+    tab_to("Nachname")
+    page.keyboard.type("Mustermann")
+    tab_to("E-Mail-Adresse")
+    page.keyboard.type("erika@example.org")
+    tab_to("Ich willige ausdrücklich ein")
+    page.keyboard.press("Space")
+    tab_to("Anmelden")
+    page.keyboard.press("Enter")
+
+    page.get_by_role("heading", name="Bitte sehen Sie in Ihr Postfach").wait_for()
+    assert demo_event.registrations.get().email == "erika@example.org"
+    assert re.search(r"/r/[\w-]+/confirm/", mail.outbox[0].body)
