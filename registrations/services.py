@@ -3,8 +3,9 @@
 Every function locks the event row first (``select_for_update``) inside
 ``transaction.atomic()``, then counts seats: on PostgreSQL this serialises all
 seat changes of one event across processes and servers; SQLite serialises writes
-anyway. Mails are enqueued with ``transaction.on_commit`` so that nothing is sent
-for a change that rolled back.
+anyway. Mails are enqueued with the change (``tasks.enqueue_mail``): in the database
+queue inside the transaction, otherwise with ``transaction.on_commit``, so that nothing
+is sent for a change that rolled back.
 """
 
 from datetime import timedelta
@@ -28,10 +29,7 @@ def _lock_event(event_id):
 
 
 def _send_later(registration, kind):
-    registration_id = registration.pk
-    transaction.on_commit(
-        lambda: tasks.send_registration_mail.enqueue(registration_id=registration_id, kind=kind)
-    )
+    tasks.enqueue_mail(registration_id=registration.pk, kind=kind)
 
 
 def seats_held(event):
