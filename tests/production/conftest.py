@@ -4,6 +4,7 @@ SMTP server on loopback, the database the test uses."""
 import asyncio
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -98,8 +99,9 @@ def mail_sink():
 class Processes:
     """Processes started by a test; all are killed when the test ends."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, static_root):
         self.tmp_path = tmp_path
+        self.static_root = static_root
         self.running = []
 
     def env(self, **extra):
@@ -111,6 +113,7 @@ class Processes:
         env.update(
             DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
             DATABASE_URL=database_url(),
+            DJANGO_STATIC_ROOT=str(self.static_root),
             DJANGO_LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
         )
@@ -122,7 +125,7 @@ class Processes:
         with open(log, "wb") as out:
             process = subprocess.Popen(
                 args, cwd=BASE_DIR, env=self.env(**env), stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL, start_new_session=True,
             )
         process.log = log
         self.running.append(process)
@@ -167,15 +170,116 @@ class Processes:
     def output(process):
         return process.log.read_text(errors="replace")
 
+    @staticmethod
+    def kill(process):
+        """SIGKILL the process and everything it started (gunicorn's workers)."""
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+
     def kill_all(self):
         for process in self.running:
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=10)
+            self.kill(process)
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected as for production (hashed names, compressed)."""
+    root = tmp_path_factory.mktemp("static")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(DJANGO_SECRET_KEY=secrets.token_urlsafe(60), DJANGO_STATIC_ROOT=str(root))
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=BASE_DIR, env=env, check=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    return root
 
 
 @pytest.fixture
-def processes(transactional_db, tmp_path):
-    running = Processes(tmp_path)
+def processes(transactional_db, tmp_path, static_root):
+    running = Processes(tmp_path, static_root)
     yield running
     running.kill_all()
+
+
+class Browser:
+    """A minimal HTTP client for a server on loopback, as if behind the TLS proxy.
+
+    It keeps cookies itself: the app's cookies are Secure, and the proxy speaks HTTP
+    to the app.
+    """
+
+    def __init__(self, port):
+        self.port = port
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None):
+        import http.client
+
+        headers = {
+            "Host": f"127.0.0.1:{self.port}",
+            "X-Forwarded-Proto": "https",
+            "Accept-Language": "de",
+            **(headers or {}),
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{key}={value}" for key, value in self.cookies.items())
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            content = response.read().decode(errors="replace")
+            for header, value in response.getheaders():
+                if header.lower() == "set-cookie":
+                    name, _, rest = value.partition("=")
+                    self.cookies[name] = rest.split(";")[0]
+            return response.status, dict(response.getheaders()), content
+        finally:
+            conn.close()
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def post_form(self, path, fields):
+        """GET the form for its CSRF token and cookie, then POST it as a browser does."""
+        from urllib.parse import urlencode
+
+        status, _, page = self.get(path)
+        assert status == 200, (status, page[:500])
+        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        body = urlencode({"csrfmiddlewaretoken": token, **fields})
+        return self.request(
+            "POST",
+            path,
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"https://127.0.0.1:{self.port}",
+                "Referer": f"https://127.0.0.1:{self.port}{path}",
+            },
+        )
+
+
+def registration_form_path(event):
+    """The contract's registration form, or a skip while this branch has none."""
+    from django.urls import Resolver404, resolve
+
+    path = f"/events/{event.slug}/register/"
+    try:
+        resolve(path)
+    except Resolver404:
+        pytest.skip(f"no registration form at {path} on this branch yet")
+    return path
+
+
+def registration_fields(number):
+    return {
+        "first_name": "Erika",
+        "last_name": f"Mustermann {number}",
+        "email": f"person{number}@example.org",
+        "organisation": "Stadt Musterhausen",
+        "question": "",
+        "consent": "on",
+    }

@@ -1,8 +1,6 @@
 """Mails through a real db_worker process and a real SMTP server on loopback, also when
 the mail server or the worker fails."""
 
-import signal
-
 import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
@@ -76,8 +74,7 @@ def test_worker_killed_mid_task_mail_is_still_delivered(processes, mail_sink):
     first = processes.worker(mail_sink)
     assert mail_sink.stalled.wait(timeout=30), processes.output(first)
 
-    first.send_signal(signal.SIGKILL)
-    first.wait(timeout=10)
+    processes.kill(first)
     mail_sink.stall = False
     assert tasks_with_status("RUNNING") == 1
     call_command("requeue_stale_tasks", "--minutes", "0", verbosity=0)
