@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "landtagstalk.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -279,6 +280,16 @@ AXES_VERBOSE = False
 # Cache: per process by default; shared by all app servers in production, in the
 # database (DJANGO_CACHE_URL=db://) or in Redis (DJANGO_CACHE_URL=redis://host:6379/0).
 CACHES = {"default": cache_config(os.environ.get("DJANGO_CACHE_URL", ""))}
+
+# Whole public pages for visitors without a session (landtagstalk/page_cache.py). A change
+# of an event or a registration shows at once where the cache is shared; a per-process
+# cache only learns of changes made in its own process, so its pages live 10 seconds.
+# 0 turns it off (the suite's default).
+_SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("PAGE_CACHE_SECONDS", 0 if TESTING else 300 if _SHARED_CACHE else 10)
+)
+PAGE_CACHE_VIEWS = {"events:list", "events:detail", "events:calendar", "events:feed"}
 
 LOGGING = {
     "version": 1,
