@@ -13,6 +13,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,11 +82,15 @@ def register(
         with transaction.atomic():
             event = _lock_event(event.pk)
             check_registration_open(event, now=now)
+            # lower() on both sides and no ordering, as in the unique constraint, so
+            # that its index answers instead of a scan of the event's registrations.
             existing = (
                 Registration.objects.active()
-                .filter(event=event, email__iexact=email, purged_at__isnull=True)
-                .first()
+                .alias(email_lower=Lower("email"))
+                .filter(event=event, email_lower=Lower(Value(email)), purged_at__isnull=True)
+                .order_by()[:1]
             )
+            existing = existing[0] if existing else None
             if existing:
                 _send_later(existing, "already_registered")
                 return existing, False
