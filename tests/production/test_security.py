@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import RequestFactory
 
 from landtagstalk.security import client_ip
+from landtagstalk.settings import cache_config
 from tests.factories import EventFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -193,3 +195,25 @@ def test_client_ip_trusts_only_the_operators_proxies(settings, proxies, forwarde
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("", "django.core.cache.backends.locmem.LocMemCache", None),
+        ("db://", "django.core.cache.backends.db.DatabaseCache", "landtagstalk_cache"),
+        ("db://shared_cache", "django.core.cache.backends.db.DatabaseCache", "shared_cache"),
+        ("redis://10.0.0.5:6379/1", "django.core.cache.backends.redis.RedisCache",
+         "redis://10.0.0.5:6379/1"),
+    ],
+)
+def test_cache_configured_from_url(url, backend, location):
+    config = cache_config(url)
+
+    assert config["BACKEND"] == backend
+    assert config.get("LOCATION") == location
+
+
+def test_cache_url_with_unknown_scheme_refused():
+    with pytest.raises(ImproperlyConfigured, match="memcached"):
+        cache_config("memcached://10.0.0.5")
