@@ -6,8 +6,9 @@ responses in the cache for ``PAGE_CACHE_SECONDS`` under a content version that e
 change of an event, speaker, agenda slot or registration increments, so a change shows
 at once (on all servers when the cache is shared: ``DJANGO_CACHE_URL``).
 
-Only these responses are kept: GET of a view named in ``PAGE_CACHE_VIEWS``, no session
-cookie in the request, status 200, no cookie set and no ``Vary: Cookie`` in the answer.
+Only these responses are kept: GET of a view named in ``PAGE_CACHE_VIEWS``, no cookie in
+the request but the CSRF and language cookies, status 200, no cookie set and no
+``Vary: Cookie`` in the answer.
 A page with a form uses the CSRF token, which adds ``Vary: Cookie``; it is never kept.
 """
 
@@ -75,7 +76,8 @@ class PublicPageCacheMiddleware:
         return (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method == "GET"
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            # A session or a pending message makes the page personal.
+            and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
             and view_name(request.path_info) in settings.PAGE_CACHE_VIEWS
         )
 

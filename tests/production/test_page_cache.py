@@ -63,6 +63,18 @@ def test_registration_changes_the_version_of_the_pages(client, django_assert_num
         get(client, "/")
 
 
+def test_visitor_with_csrf_and_language_cookies_gets_the_cached_page(
+    client, django_assert_num_queries
+):
+    event = EventFactory()
+    get(client, event.get_absolute_url())
+    client.cookies["csrftoken"] = "x" * 32
+    client.cookies["django_language"] = "de"
+
+    with django_assert_num_queries(0):
+        get(client, event.get_absolute_url())
+
+
 def test_pages_differ_by_language(client):
     event = EventFactory()
     german = get(client, event.get_absolute_url())
@@ -72,10 +84,13 @@ def test_pages_differ_by_language(client):
     assert english["Content-Language"] == "en"
 
 
-def test_visitor_with_a_session_gets_a_fresh_page(client, django_assert_num_queries):
+@pytest.mark.parametrize("cookie", ["sessionid", "messages"])
+def test_visitor_with_a_session_or_message_gets_a_fresh_page(
+    client, django_assert_num_queries, cookie
+):
     event = EventFactory()
     get(client, event.get_absolute_url())
-    client.cookies["sessionid"] = "abc"
+    client.cookies[cookie] = "abc"
 
     with django_assert_num_queries(2):  # the event, its slots
         get(client, event.get_absolute_url())
