@@ -2,7 +2,9 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +22,20 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def cache_config(url):
+    """A CACHES entry from a URL: empty or locmem://, db://[table], redis://host:port/db."""
+    parts = urlsplit(url)
+    if parts.scheme in {"", "locmem"}:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme == "db":
+        table = (parts.netloc + parts.path).strip("/") or "landtagstalk_cache"
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    if parts.scheme in {"redis", "rediss"}:
+        # Django's own RedisCache; it needs the redis package (pip install ".[redis]").
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(f"DJANGO_CACHE_URL: unknown cache scheme {parts.scheme!r}")
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -52,13 +68,18 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
     "events",
     "registrations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "landtagstalk.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "landtagstalk.urls"
@@ -127,7 +150,7 @@ USE_TZ = True
 
 # Static files: the project's own and Bootstrap's, served by WhiteNoise.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
@@ -162,7 +185,7 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "LandtagsTalk <noreply@localhost>")
 
 # Background tasks: run at once by default; the database backend and its db_worker in
-# production (DJANGO_TASKS_BACKEND=database).
+# production (DJANGO_TASKS_BACKEND=database), which retries mails and survives restarts.
 TASKS = {
     "default": {
         "BACKEND": (
@@ -173,12 +196,124 @@ TASKS = {
     }
 }
 
-# Behind a TLS-terminating proxy.
+# Behind a TLS-terminating proxy: it must set X-Forwarded-Proto and strip any value a
+# client sent (see deploy/nginx-landtagstalk.conf).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append to X-Forwarded-For: 0 trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# HTTPS only once debug is off. The suite runs with debug off too, over plain HTTP, so
+# the redirect is off in tests; tests/production checks the production defaults.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
+# Load balancers probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Preloading commits the whole registrable domain to HTTPS in every browser; that is
+    # the operator's decision (DJANGO_HSTS_PRELOAD=1), not a default.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Content-Security-Policy: nothing inline, nothing from other hosts. Bootstrap's CSS
+# draws some icons as data: images. The Django admin needs nothing more.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+
+# Brute-force protection of the admin login (django-axes): five failures for one user
+# name from one address lock that pair out for an hour. Off in the suite, where
+# client.login() has no request to show axes; tests/production turns it on.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", default=not TESTING)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "landtagstalk.security.client_ip"
+# Successful staff logins need no record with address and browser (data minimisation).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Cache: per process by default; shared by all app servers in production, in the
+# database (DJANGO_CACHE_URL=db://) or in Redis (DJANGO_CACHE_URL=redis://host:6379/0).
+CACHES = {"default": cache_config(os.environ.get("DJANGO_CACHE_URL", ""))}
+
+# Whole public pages for visitors without a session (landtagstalk/page_cache.py). A change
+# of an event or a registration shows at once where the cache is shared; a per-process
+# cache only learns of changes made in its own process, so its pages live 10 seconds.
+# 0 turns it off (the suite's default).
+_SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("PAGE_CACHE_SECONDS", 0 if TESTING else 300 if _SHARED_CACHE else 10)
+)
+PAGE_CACHE_VIEWS = {
+    "events:list",
+    "events:detail",
+    "events:calendar",
+    "events:calendar_feed",
+    "events:privacy",
+    "events:imprint",
+    "events:accessibility",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+}
 
 # The product's own rules.
 REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "48"))
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "30"))
 REMINDER_LEAD_HOURS = int(os.environ.get("REMINDER_LEAD_HOURS", "24"))
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+# Failed mail deliveries are tried again after 1, 2, 4, ... minutes (at most an hour apart).
+MAIL_RETRY_DELAY_SECONDS = int(os.environ.get("MAIL_RETRY_DELAY_SECONDS", "60"))
+MAIL_RETRY_MAX_DELAY_SECONDS = int(os.environ.get("MAIL_RETRY_MAX_DELAY_SECONDS", "3600"))
+MAIL_RETRY_MAX_ATTEMPTS = int(os.environ.get("MAIL_RETRY_MAX_ATTEMPTS", "12"))
 PRIVACY_NOTICE_VERSION = "2021-04"

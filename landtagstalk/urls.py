@@ -6,13 +6,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from . import views
+
 admin.site.site_header = _("LandtagsTalk administration")
 admin.site.site_title = _("LandtagsTalk administration")
 admin.site.index_title = _("Events and registrations")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:language>/", views.switch_language, name="switch_language"),
     path("", include("registrations.urls")),
     path("", include("events.urls")),
 ]

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class RegistrationsConfig(AppConfig):
     name = "registrations"
     verbose_name = _("Registrations")
+
+    def ready(self):
+        from landtagstalk import page_cache
+
+        from . import checks  # noqa: F401
+
+        page_cache.connect_signals()

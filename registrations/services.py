@@ -3,8 +3,9 @@
 Every function locks the event row first (``select_for_update``) inside
 ``transaction.atomic()``, then counts seats: on PostgreSQL this serialises all
 seat changes of one event across processes and servers; SQLite serialises writes
-anyway. Mails are enqueued with ``transaction.on_commit`` so that nothing is sent
-for a change that rolled back.
+anyway. Mails are enqueued with the change (``tasks.enqueue_mail``): in the database
+queue inside the transaction, otherwise with ``transaction.on_commit``, so that nothing
+is sent for a change that rolled back.
 """
 
 from dataclasses import dataclass
@@ -13,11 +14,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event
+from landtagstalk import page_cache
 
 from . import tasks
 from .models import PurgeLog, Registration
@@ -30,10 +33,7 @@ def _lock_event(event_id):
 
 
 def _send_later(registration, kind):
-    registration_id = registration.pk
-    transaction.on_commit(
-        lambda: tasks.send_registration_mail.enqueue(registration_id=registration_id, kind=kind)
-    )
+    tasks.enqueue_mail(registration_id=registration.pk, kind=kind)
 
 
 def seats_held(event):
@@ -123,11 +123,15 @@ def register(
         with transaction.atomic():
             event = _lock_event(event.pk)
             check_registration_open(event, now=now)
+            # lower() on both sides and no ordering, as in the unique constraint, so
+            # that its index answers instead of a scan of the event's registrations.
             existing = (
                 Registration.objects.active()
-                .filter(event=event, email__iexact=email, purged_at__isnull=True)
-                .first()
+                .alias(email_lower=Lower("email"))
+                .filter(event=event, email_lower=Lower(Value(email)), purged_at__isnull=True)
+                .order_by()[:1]
             )
+            existing = existing[0] if existing else None
             if existing:
                 _send_later(existing, "already_registered")
                 return existing, False
@@ -282,6 +286,7 @@ def _expire(registrations, *, event, now):
     Registration.objects.bulk_update(
         registrations, ["status", "cancel_reason", "cancelled_at", "expires_at"]
     )
+    _seats_changed()
     _promote(event, now=now)
     return len(registrations)
 
@@ -307,7 +312,14 @@ def _promote(event, *, now):
         registration.confirmed_at = now
         _send_later(registration, "promoted")
     Registration.objects.bulk_update(promoted, ["status", "confirmed_at"])
+    if promoted:
+        _seats_changed()
     return promoted
+
+
+def _seats_changed():
+    # bulk_update sends no post_save signal; the cached public pages show seats left.
+    transaction.on_commit(page_cache.bump_content_version)
 
 
 # Staff work: flags, attendance, reminders and the retention purge. None of these
@@ -378,11 +390,7 @@ def send_reminders(registrations, *, now=None) -> list[int]:
             reminder_sent_at=now
         )
         for registration_id in ids:
-            transaction.on_commit(
-                lambda pk=registration_id: tasks.send_registration_mail.enqueue(
-                    registration_id=pk, kind="reminder"
-                )
-            )
+            tasks.enqueue_mail(registration_id=registration_id, kind="reminder")
     return ids
 
 

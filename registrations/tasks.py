@@ -1,11 +1,93 @@
-"""Background tasks of registrations: the mails to registrants."""
+"""Background tasks of registrations: the mails to registrants, tried again on failure.
 
+In production the database backend (``DJANGO_TASKS_BACKEND=database``) stores each mail
+as a task row that ``db_worker`` delivers. A mail the SMTP server does not take is
+enqueued again with ``run_after`` after 1, 2, 4, ... minutes, until it is delivered or
+``MAIL_RETRY_MAX_ATTEMPTS`` is reached. Delivery is at least once: a worker killed after
+the server took a mail but before the task was marked done sends it again once the task
+is requeued (``requeue_stale_tasks``).
+
+The immediate backend of development and tests sends at once and cannot defer: a
+failure is logged and the mail is not tried again.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from . import mails
 
+logger = logging.getLogger(__name__)
+
+
+def is_permanent(error):
+    """True for an SMTP answer that will not change on a retry (5xx), e.g. a bad address."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    return getattr(error, "smtp_code", 0) >= 500
+
+
+def retry_delay(attempt):
+    """The wait before attempt ``attempt + 1``: doubling from the first delay, capped."""
+    delay = settings.MAIL_RETRY_DELAY_SECONDS * 2 ** (attempt - 1)
+    return timedelta(seconds=min(delay, settings.MAIL_RETRY_MAX_DELAY_SECONDS))
+
 
 @task()
-def send_registration_mail(*, registration_id: int, kind: str) -> bool:
+def send_registration_mail(*, registration_id: int, kind: str, attempt: int = 1) -> bool:
     """Send mail ``kind`` to a registrant; False when there is no one to send it to."""
-    return mails.send_registration_mail(registration_id=registration_id, kind=kind)
+    try:
+        return mails.send_registration_mail(registration_id=registration_id, kind=kind)
+    except (smtplib.SMTPException, OSError) as error:
+        backend = send_registration_mail.get_backend()
+        if is_permanent(error) or attempt >= settings.MAIL_RETRY_MAX_ATTEMPTS:
+            logger.error(
+                "Mail %s to registration %s failed for good after %s attempt(s): %r",
+                kind, registration_id, attempt, error,
+            )
+        elif not backend.supports_defer:
+            logger.error(
+                "Mail %s to registration %s failed: %r; the %s backend cannot try again "
+                "later (use DJANGO_TASKS_BACKEND=database in production)",
+                kind, registration_id, error, type(backend).__name__,
+            )
+        else:
+            run_after = timezone.now() + retry_delay(attempt)
+            send_registration_mail.using(run_after=run_after).enqueue(
+                registration_id=registration_id, kind=kind, attempt=attempt + 1
+            )
+            logger.warning(
+                "Mail %s to registration %s failed (attempt %s): %r; trying again at %s",
+                kind, registration_id, attempt, error, run_after.isoformat(),
+            )
+        # The task result records the failure; the retry is a task of its own.
+        raise
+
+
+def enqueue_mail(*, registration_id, kind):
+    """Queue mail ``kind`` for a registration inside the caller's transaction.
+
+    A queue in the database commits or rolls back with the change that caused the mail,
+    so a committed registration always has its mail queued and a rolled-back one never
+    has. Other backends run or send the task elsewhere, so they get it only after the
+    commit; an error there is logged and does not undo the registration.
+    """
+
+    def enqueue():
+        send_registration_mail.enqueue(registration_id=registration_id, kind=kind)
+
+    if _queues_in_database():
+        enqueue()
+    else:
+        transaction.on_commit(enqueue, robust=True)
+
+
+def _queues_in_database():
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(send_registration_mail.get_backend(), DatabaseBackend)

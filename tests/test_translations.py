@@ -10,7 +10,7 @@ PO = Path(settings.BASE_DIR, "locale/de/LC_MESSAGES/django.po")
 
 
 def read_po(path):
-    """Yield (msgid, msgstr, flags) of each entry, skipping the header and plurals."""
+    """Yield (msgid, msgstr, flags) of each entry but the header; plurals as (singular, n)."""
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         lines = block.strip().splitlines()
         flags = " ".join(line for line in lines if line.startswith("#,"))
@@ -22,7 +22,12 @@ def read_po(path):
                 current, _, line = line.partition(" ")
                 fields[current] = ""
             fields[current] += ast.literal_eval(line)
-        if fields.get("msgid") and "msgid_plural" not in fields:
+        if not fields.get("msgid"):
+            continue
+        if "msgid_plural" in fields:
+            for n, form in ((1, "msgstr[0]"), (2, "msgstr[1]")):
+                yield (fields["msgid"], fields["msgid_plural"], n), fields[form], flags
+        else:
             yield fields["msgid"], fields["msgstr"], flags
 
 
@@ -34,5 +39,8 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entries():
 def test_compiled_catalogue_matches_source():
     with PO.with_suffix(".mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
-    stale = [msgid for msgid, msgstr, _ in read_po(PO) if catalogue.gettext(msgid) != msgstr]
+    def translate(msgid):
+        return catalogue.ngettext(*msgid) if isinstance(msgid, tuple) else catalogue.gettext(msgid)
+
+    stale = [msgid for msgid, msgstr, _ in read_po(PO) if translate(msgid) != msgstr]
     assert stale == []

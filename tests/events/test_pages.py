@@ -195,6 +195,26 @@ def test_every_page_links_the_legal_pages(client, seed):
             assert link in page
 
 
-def test_language_switch_sets_english(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
-    assert "Upcoming events" in response.content.decode()
+def test_language_switch_link_sets_english_and_returns_to_the_page(client, seed):
+    page = client.get(seed.get_absolute_url()).content.decode()
+    switch = f'href="/language/en/?next=/events/{seed.slug}/"'
+    assert switch in page
+
+    response = client.get(f"/language/en/?next=/events/{seed.slug}/", follow=True)
+
+    assert response.redirect_chain == [(f"/events/{seed.slug}/", 302)]
+    assert "Agenda" in response.content.decode()
+    assert 'lang="de">Deutsch</a>' in response.content.decode()
+
+
+def test_language_switch_refuses_other_hosts_and_unknown_languages(client):
+    response = client.get("/language/en/?next=https://evil.example.com/")
+    assert response["Location"] == "/"
+    assert client.get("/language/xx/?next=/").status_code == 404
+
+
+def test_public_pages_carry_no_csrf_token_so_they_can_be_cached(client, seed):
+    for url in ("/", seed.get_absolute_url(), "/datenschutz/"):
+        response = client.get(url)
+        assert "csrfmiddlewaretoken" not in response.content.decode(), url
+        assert not response.cookies, url

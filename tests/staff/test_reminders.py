@@ -101,7 +101,10 @@ def test_send_reminders_claims_before_enqueueing_on_commit(
     monkeypatch.setattr(
         services.tasks,
         "send_registration_mail",
-        SimpleNamespace(enqueue=lambda **kwargs: enqueued.append(kwargs)),
+        SimpleNamespace(
+            enqueue=lambda **kwargs: enqueued.append(kwargs),
+            get_backend=services.tasks.send_registration_mail.get_backend,
+        ),
     )
 
     with django_capture_on_commit_callbacks() as callbacks:
@@ -146,7 +149,13 @@ def test_send_reminders_from_parallel_runs_sends_each_once(monkeypatch):
         with lock:
             enqueued.append(registration_id)
 
-    monkeypatch.setattr(services.tasks, "send_registration_mail", SimpleNamespace(enqueue=enqueue))
+    monkeypatch.setattr(
+        services.tasks,
+        "send_registration_mail",
+        SimpleNamespace(
+            enqueue=enqueue, get_backend=services.tasks.send_registration_mail.get_backend
+        ),
+    )
     start = threading.Barrier(4)
 
     def run_once():

@@ -1,0 +1,46 @@
+"""Throughput of the event page against /healthz, gunicorn with 2 workers.
+
+    python benchmarks/pages.py [--database-url URL] [--seconds 10] [--connections 16]
+
+/healthz (one trivial query, no template) is the floor; the ratio event page / healthz
+shows what rendering the page costs. Target: at least 0.8. --no-page-cache shows the
+pages as rendered on every request.
+"""
+
+import argparse
+
+from harness import DEFAULT_PG_URL, demo_slug, describe, gunicorns, log, reset_database, wrk
+
+HERE = __import__("pathlib").Path(__file__).resolve().parent
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-page-cache", action="store_true", help="PAGE_CACHE_SECONDS=0")
+    options = parser.parse_args()
+    env = {"PAGE_CACHE_SECONDS": 0} if options.no_page_cache else {}
+
+    reset_database(options.database_url)
+    slug = demo_slug(options.database_url)
+    with gunicorns(options.database_url, workers=options.workers, **env) as [port]:
+        results = {}
+        for name, path in [("/healthz", "/healthz"), ("event page", f"/events/{slug}/"),
+                           ("start page", "/")]:
+            url = f"http://127.0.0.1:{port}{path}"
+            wrk(url, connections=options.connections, seconds=2)  # warm up
+            results[name] = wrk(
+                url, connections=options.connections, seconds=options.seconds,
+                script=HERE / "status.lua",
+            )
+            log(f"{name:12} {describe(results[name])}")
+    for name in ("event page", "start page"):
+        ratio = results[name]["rps"] / results["/healthz"]["rps"]
+        log(f"{name} / healthz = {ratio:.2f} (target >= 0.8)")
+
+
+if __name__ == "__main__":
+    main()

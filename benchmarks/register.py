@@ -1,0 +1,69 @@
+"""Registration POSTs per second: gunicorn with 2 workers, database task queue, no rate limit.
+
+    python benchmarks/register.py [--database-url URL] [--connections 16] [--seconds 10]
+
+Each POST is a new person (first name, last name, e-mail, organisation, consent) sent
+with the CSRF cookie and token of one GET of the form, as a browser sends it. Targets:
+at least 300 registrations/s with p99 at most 100 ms at 16 connections. Afterwards it
+counts what the database holds: every answered POST must be one registration with its
+mail queued.
+"""
+
+import argparse
+import os
+import secrets
+
+from harness import (
+    DEFAULT_PG_URL,
+    csrf_pair,
+    demo_slug,
+    describe,
+    django_shell,
+    gunicorns,
+    log,
+    reset_database,
+    set_capacity,
+    wrk,
+)
+
+HERE = __import__("pathlib").Path(__file__).resolve().parent
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--capacity", type=int, default=None, help="default: unlimited")
+    options = parser.parse_args()
+
+    reset_database(options.database_url)
+    set_capacity(options.database_url, options.capacity)
+    slug = demo_slug(options.database_url)
+    path = f"/events/{slug}/register/"
+    with gunicorns(options.database_url, workers=options.workers) as [port]:
+        cookie, token = csrf_pair(port, path)
+        os.environ.update(
+            BENCH_COOKIE=cookie, BENCH_TOKEN=token, BENCH_PATH=path,
+            BENCH_ORIGIN=f"https://127.0.0.1:{port}", BENCH_RUN=secrets.token_hex(4),
+        )
+        figures = wrk(
+            f"http://127.0.0.1:{port}{path}", connections=options.connections,
+            seconds=options.seconds, script=HERE / "register.lua",
+        )
+    log(f"registrations at {options.connections} connections: {describe(figures)}")
+    held = django_shell(
+        "from registrations.models import Registration as R;"
+        "from django_tasks_db.models import DBTaskResult as T;"
+        "print(R.objects.count(), T.objects.count())",
+        options.database_url,
+    )
+    registrations, mails = map(int, held.split())
+    log(f"database: {registrations} registrations, {mails} mails queued")
+    good = figures["requests"] - figures["non_2xx_3xx"]
+    log(f"answered without error: {good}; lost: {max(good - registrations, 0)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""gunicorn settings for LandtagsTalk: `gunicorn landtagstalk.wsgi -c gunicorn.conf.py`.
+
+Every value can be set from the environment; see README.md, "Deployment".
+"""
+
+import multiprocessing
+import os
+
+# Where the TLS proxy reaches the app. A Unix socket works too: unix:/run/landtagstalk/gunicorn.sock
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Synchronous workers: each request is short and mostly waits on PostgreSQL.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+
+# Recycle workers now and then so that a slow leak never grows into an outage.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+
+# Logs to standard output and standard error, for journald or the container runtime.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The client address the proxy saw, not the proxy's own; tokens of personal links
+# are cut out of the logged paths.
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+logger_class = "landtagstalk.access_log.RedactingLogger"
+
+# Addresses of the proxies whose X-Forwarded-Proto header gunicorn believes. Django reads
+# the header itself (SECURE_PROXY_SSL_HEADER); the proxy must overwrite what clients send.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Load the app before forking: workers share memory and start faster. Database
+# connections are opened per worker after the fork.
+preload_app = True

@@ -1,0 +1,98 @@
+"""A cache of whole public pages for visitors without a session.
+
+The start page, event pages and calendar feeds are the same for every anonymous
+visitor until staff change an event or someone registers. This middleware keeps such
+responses in the cache for ``PAGE_CACHE_SECONDS`` under a content version that every
+change of an event, speaker, agenda slot or registration increments, so a change shows
+at once (on all servers when the cache is shared: ``DJANGO_CACHE_URL``).
+
+Only these responses are kept: GET of a view named in ``PAGE_CACHE_VIEWS``, no cookie in
+the request but the CSRF and language cookies, status 200, no cookie set and no
+``Vary: Cookie`` in the answer.
+A page with a form uses the CSRF token, which adds ``Vary: Cookie``; it is never kept.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.urls import Resolver404, resolve
+from django.utils.cache import has_vary_header
+from django.utils.translation import get_language_from_request
+
+VERSION_KEY = "page-cache:version"
+
+
+def content_version():
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def bump_content_version(**kwargs):
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, timeout=None)
+
+
+def connect_signals():
+    """Every saved or deleted row of these models changes some public page."""
+    for label in ("events.Event", "events.Speaker", "events.AgendaSlot", "events.SlotSpeaker",
+                  "registrations.Registration"):
+        post_save.connect(bump_content_version, sender=label, dispatch_uid=f"page-cache-{label}")
+        post_delete.connect(
+            bump_content_version, sender=label, dispatch_uid=f"page-cache-del-{label}"
+        )
+
+
+def view_name(path):
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.cacheable_request(request):
+            return self.get_response(request)
+        request.get_host()  # refuse foreign Host headers before answering from the cache
+        key = self.key(request)
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        # Template responses are rendered by now: the view's handler renders them
+        # before the response goes back through the middleware.
+        if self.cacheable_response(response):
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def cacheable_request(request):
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method == "GET"
+            # A session or a pending message makes the page personal.
+            and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+            and view_name(request.path_info) in settings.PAGE_CACHE_VIEWS
+        )
+
+    @staticmethod
+    def cacheable_response(response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not has_vary_header(response, "Cookie")
+        )
+
+    @staticmethod
+    def key(request):
+        language = get_language_from_request(request)
+        secure = "https" if request.is_secure() else "http"
+        raw = f"{content_version()}|{language}|{secure}|{request.get_full_path()}"
+        return "page-cache:" + hashlib.sha256(raw.encode()).hexdigest()

@@ -1,0 +1,150 @@
+"""The Django admin works in a real browser under the strict Content-Security-Policy."""
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.factories import AgendaSlotFactory, EventFactory
+
+from .conftest import wait_until
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed"),
+]
+SHOTS = Path(os.environ.get("LT_SHOTS", "/tmp/prod-shots"))
+
+
+@pytest.fixture
+def app_server():
+    """A server thread for this test only, whose database connections end with it.
+
+    pytest-django's live_server lives for the whole session and keeps an SQLite
+    connection open past the test database's deletion, leaving its WAL file behind.
+    """
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+
+    threads_before = threading.active_count()
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait(timeout=30)
+    if thread.error:
+        raise thread.error
+    thread.url = f"http://127.0.0.1:{thread.port}"
+    yield thread
+    thread.terminate()
+    # Request threads close their database connection when their client hangs up.
+    wait_until(
+        lambda: threading.active_count() <= threads_before,
+        timeout=10,
+        message="the server's request threads to end",
+    )
+
+
+def in_browser(steps, *, url, session=None):
+    """Run ``steps(page)`` in Chromium and return its result with the CSP violations.
+
+    Playwright's sync API runs an event loop in its thread, so the browser gets a thread
+    of its own and the test's database work stays plain and synchronous.
+    """
+
+    def run():
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--headless", "--no-sandbox", "--disable-gpu",
+                      "--disable-background-networking", "--disable-component-update",
+                      "--disable-sync", "--no-first-run"],
+            )
+            try:
+                page = browser.new_page(locale="de-DE")
+                violations = []
+                page.on(
+                    "console",
+                    lambda message: "Content Security Policy" in message.text
+                    and violations.append(message.text),
+                )
+                if session:
+                    page.context.add_cookies([{"name": "sessionid", "value": session, "url": url}])
+                return steps(page), violations
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result(timeout=120)
+
+
+def session_of(client, user):
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def test_event_change_page_with_inlines_and_widgets_has_no_csp_violation(
+    app_server, client, admin_user
+):
+    event = EventFactory(title="LandtagsTalk Digital")
+    AgendaSlotFactory(event=event, title="Begrüßung")
+
+    def edit_agenda(page):
+        page.goto(f"{app_server.url}/admin/events/event/{event.pk}/change/")
+        # inlines.js adds the row, calendar.js and DateTimeShortcuts.js draw the shortcuts.
+        titles = page.locator("input[name^='slots-'][name$='-title']:not([name*='prefix'])")
+        before = titles.count()
+        page.locator("#slots-group .add-row a", has_text="Programmpunkt hinzufügen").click()
+        row = page.locator("#slots-group tr.dynamic-slots").last
+        row.locator("input[name$='-title']").fill("Impulsvortrag")
+        row.locator(".datetimeshortcuts a", has_text="Heute").first.click()
+        row.locator(".datetimeshortcuts a", has_text="Jetzt").first.click()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SHOTS / "admin-event-change.png", full_page=True)
+        filled_date = row.locator("input[name$='-starts_at_0']").input_value()
+        after = titles.count()
+        page.locator("input[name='_continue']").first.click()
+        return before, after, filled_date, page.locator(".messagelist").inner_text()
+
+    (before, after, filled_date, message), violations = in_browser(
+        edit_agenda, url=app_server.url, session=session_of(client, admin_user)
+    )
+
+    assert (before, after) == (1, 2)
+    assert filled_date != ""
+    assert "wurde erfolgreich geändert" in message
+    assert sorted(event.slots.values_list("title", flat=True)) == ["Begrüßung", "Impulsvortrag"]
+    assert violations == []
+
+
+def test_event_add_page_fills_the_slug_from_the_title_without_csp_violation(
+    app_server, client, admin_user
+):
+    def type_title(page):
+        page.goto(f"{app_server.url}/admin/events/event/add/")
+        page.locator("#id_title").press_sequentially("LandtagsTalk Bildung")  # prepopulate.js
+        return page.locator("#id_slug").input_value()
+
+    slug, violations = in_browser(
+        type_title, url=app_server.url, session=session_of(client, admin_user)
+    )
+
+    assert slug == "landtagstalk-bildung"
+    assert violations == []
+
+
+def test_violation_listener_notices_an_inline_script(app_server):
+    def inject_script(page):
+        page.goto(f"{app_server.url}/healthz")
+        page.evaluate(
+            "() => { const s = document.createElement('script');"
+            " s.textContent = 'window.x = 1'; document.head.appendChild(s); }"
+        )
+
+    _, violations = in_browser(inject_script, url=app_server.url)
+
+    assert violations and "script-src" in violations[0]

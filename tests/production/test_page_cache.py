@@ -1,0 +1,149 @@
+"""Whole public pages from the cache, and never a stale one after a change."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+
+from landtagstalk.page_cache import PublicPageCacheMiddleware
+from registrations import services
+from tests.factories import AgendaSlotFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get(client, url, **extra):
+    return client.get(url, headers={"X-Forwarded-Proto": "https"}, **extra)
+
+
+def test_event_page_comes_from_the_cache_the_second_time(
+    client, django_assert_num_queries
+):
+    event = EventFactory(title="LandtagsTalk Digital")
+    first = get(client, event.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        second = get(client, event.get_absolute_url())
+
+    assert second.content == first.content
+    assert "LandtagsTalk Digital" in second.text
+    assert "default-src 'self'" in second["Content-Security-Policy"]
+    assert second["Content-Language"] == "de"
+
+
+def test_change_of_the_event_shows_at_once(client):
+    event = EventFactory(title="Alter Titel")
+    slot = AgendaSlotFactory(event=event, title="Begrüßung")
+    get(client, event.get_absolute_url())
+
+    event.title = "Neuer Titel"
+    event.save()
+    slot.title = "Grußwort"
+    slot.save()
+    page = get(client, event.get_absolute_url()).text
+
+    assert "Neuer Titel" in page and "Alter Titel" not in page
+    assert "Grußwort" in page
+
+
+def test_registration_changes_the_version_of_the_pages(client, django_assert_num_queries):
+    event = EventFactory()
+    get(client, "/")
+
+    services.register(event=event, first_name="E", last_name="M", email="e@example.org")
+
+    with django_assert_num_queries(2):
+        get(client, "/")
+
+
+def test_visitor_with_csrf_and_language_cookies_gets_the_cached_page(
+    client, django_assert_num_queries
+):
+    event = EventFactory()
+    get(client, event.get_absolute_url())
+    client.cookies["csrftoken"] = "x" * 32
+    client.cookies["django_language"] = "de"
+
+    with django_assert_num_queries(0):
+        get(client, event.get_absolute_url())
+
+
+def test_pages_differ_by_language(client):
+    event = EventFactory()
+    german = get(client, event.get_absolute_url())
+    english = get(client, event.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert german["Content-Language"] == "de"
+    assert english["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages"])
+def test_visitor_with_a_session_or_message_gets_a_fresh_page(
+    client, django_assert_num_queries, cookie
+):
+    event = EventFactory()
+    get(client, event.get_absolute_url())
+    client.cookies[cookie] = "abc"
+
+    with django_assert_num_queries(2):  # the event, its slots
+        get(client, event.get_absolute_url())
+
+
+def test_health_check_is_never_cached(client, monkeypatch):
+    from django.db import connection
+
+    assert client.get("/healthz").status_code == 200
+
+    def broken_cursor(*args, **kwargs):
+        raise connection.Database.OperationalError("gone")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    assert client.get("/healthz").status_code == 503
+
+
+def test_foreign_host_refused_even_for_a_cached_page(client):
+    event = EventFactory()
+    get(client, event.get_absolute_url())
+
+    response = get(client, event.get_absolute_url(), HTTP_HOST="evil.example.com")
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("headers", "cookie", "status", "cacheable"),
+    [
+        ({}, None, 200, True),
+        ({"Vary": "Cookie"}, None, 200, False),  # a page with a CSRF token
+        ({"Vary": "Accept-Language, Cookie"}, None, 200, False),
+        ({}, "csrftoken", 200, False),
+        ({}, None, 404, False),
+    ],
+)
+def test_only_responses_without_cookies_are_kept(headers, cookie, status, cacheable):
+    response = HttpResponse("page", status=status, headers=headers)
+    if cookie:
+        response.set_cookie(cookie, "x")
+
+    assert PublicPageCacheMiddleware.cacheable_response(response) is cacheable
+
+
+def test_expired_seats_show_at_once_on_the_cached_page(client, django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    services.register(event=event, first_name="A", last_name="B", email="a@example.org")
+    assert "Alle Plätze sind vergeben" in get(client, event.get_absolute_url()).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.expire_pending(now=timezone.now() + timedelta(hours=49))
+
+    assert "Noch 1 Platz frei" in get(client, event.get_absolute_url()).text
