@@ -24,8 +24,9 @@ from .models import Registration
 RATE_LIMIT = {"scope": "register", "limit": 10, "window": 600}
 
 
-def published_event(slug):
-    return get_object_or_404(services.with_seats_held(Event.objects.published()), slug=slug)
+def published_event(slug, *, count_seats=True):
+    events = Event.objects.published()
+    return get_object_or_404(services.with_seats_held(events) if count_seats else events, slug=slug)
 
 
 class RegistrationCreateView(FormView):
@@ -33,7 +34,8 @@ class RegistrationCreateView(FormView):
     form_class = RegistrationForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.event = published_event(kwargs["slug"])
+        # A POST needs no seat count up front: services.register counts under the lock.
+        self.event = published_event(kwargs["slug"], count_seats=request.method != "POST")
         self.state = services.registration_state(self.event)
         return super().dispatch(request, *args, **kwargs)
 
