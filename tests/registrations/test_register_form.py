@@ -242,6 +242,19 @@ def test_rate_limit_counts_per_client_address(event):
     assert post(second, form_data(email="y@example.org")).status_code == 302
 
 
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_rate_limit_behind_own_proxy_counts_the_forwarded_client(event):
+    proxy = "10.0.0.5"
+    first = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9, 192.0.2.1")
+    second = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9, 192.0.2.2")
+    for number in range(10):
+        post(first, form_data(email=f"p{number}@example.org"))
+    assert post(first, form_data(email="x@example.org")).status_code == 429
+    # The same left-most entry (which a client can forge) but another address appended
+    # by the proxy: a client of its own, with a budget of its own.
+    assert post(second, form_data(email="y@example.org")).status_code == 302
+
+
 @override_settings(RATELIMIT_ENABLE=False)
 def test_rate_limit_can_be_turned_off(client, event):
     for number in range(12):
