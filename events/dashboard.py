@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from registrations import services
 from registrations.models import PurgeLog, Registration
 
 Status = Registration.Status
@@ -116,7 +117,7 @@ def dashboard(event, *, now=None):
     now = now or timezone.now()
     figures = counts(event)
     held = figures[Status.PENDING] + figures[Status.CONFIRMED]
-    seats_left = None if event.capacity is None else max(event.capacity - held, 0)
+    seats_left = services.seats_left(event, held=held)
     is_over = event.ends_at <= now
     attendance_rate = None
     if is_over and figures[Status.CONFIRMED]:

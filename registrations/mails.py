@@ -54,13 +54,8 @@ def send_registration_mail(*, registration_id, kind):
         return False
     event = registration.event
     with translation.override(registration.language):
-        join_url = (
-            event.online_url
-            if kind in WITH_JOIN_LINK
-            and registration.status == Registration.Status.CONFIRMED
-            and not event.is_cancelled
-            else ""
-        )
+        join_url = registration.join_url if kind in WITH_JOIN_LINK else ""
+        subject = SUBJECTS[kind]()
         context = {
             "registration": registration,
             "event": event,
@@ -73,10 +68,10 @@ def send_registration_mail(*, registration_id, kind):
             "needs_confirmation": not registration.email_confirmed_at
             and registration.status != Registration.Status.CANCELLED,
             "site_url": settings.SITE_URL,
-            "subject": SUBJECTS[kind](),
+            "subject": subject,
         }
         message = EmailMultiAlternatives(
-            subject=one_line(f"{SUBJECTS[kind]()}: {event.title}"),
+            subject=one_line(f"{subject}: {event.title}"),
             body=tidy(render_to_string(f"registrations/email/{kind}.txt", context)),
             to=[registration.email],
         )

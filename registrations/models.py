@@ -102,6 +102,13 @@ class Registration(models.Model):
     def holds_seat(self):
         return self.status in self.SEAT_HOLDING
 
+    @property
+    def join_url(self):
+        """The join link, for a confirmed registrant of an event that takes place; else ""."""
+        if self.status == self.Status.CONFIRMED and not self.event.is_cancelled:
+            return self.event.online_url
+        return ""
+
 
 class ExportLog(models.Model):
     """Who exported which attendee list, and when: accountability under the DSGVO."""

@@ -40,11 +40,19 @@ def seats_held(event):
     return Registration.objects.filter(event=event).holding_seats().count()
 
 
-def seats_left(event):
-    """Free seats, or None for an event without a capacity."""
+def seats_left(event, *, held=None):
+    """Free seats, or None for an event without a capacity.
+
+    ``held`` is the number of seats held when the caller has counted them already;
+    otherwise the ``seats_held_count`` annotation is used, or the seats are counted.
+    """
     if event.capacity is None:
         return None
-    return max(event.capacity - seats_held(event), 0)
+    if held is None:
+        held = getattr(event, "seats_held_count", None)
+    if held is None:
+        held = seats_held(event)
+    return max(event.capacity - held, 0)
 
 
 def check_registration_open(event, *, now=None):
@@ -87,13 +95,7 @@ def with_seats_held(events):
 
 def registration_state(event, *, now=None) -> RegistrationState:
     """The registration state of ``event``; uses ``seats_held_count`` when annotated."""
-    if event.capacity is None:
-        left = None
-    else:
-        held = getattr(event, "seats_held_count", None)
-        if held is None:
-            held = seats_held(event)
-        left = max(event.capacity - held, 0)
+    left = seats_left(event)
     try:
         check_registration_open(event, now=now)
     except ValidationError as error:
@@ -233,9 +235,8 @@ def erase_personal_data(*, registration: Registration, now=None) -> Registration
             now=now,
             notify=False,
         )
-        registration.first_name = registration.last_name = ""
-        registration.email = registration.organisation = registration.question = ""
-        registration.token = None
+        for field, value in PERSONAL_FIELDS.items():
+            setattr(registration, field, value)
         registration.purged_at = now
         registration.save()
         return registration

@@ -115,11 +115,7 @@ class TokenView(DetailView):
         return super().get_context_data(
             event=registration.event,
             event_accepts_registrations=state.accepts_registrations,
-            shows_join_link=(
-                registration.status == Registration.Status.CONFIRMED
-                and not registration.event.is_cancelled
-                and bool(registration.event.online_url)
-            ),
+            shows_join_link=bool(registration.join_url),
             **kwargs,
         )
 
