@@ -7,6 +7,7 @@ from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -99,10 +100,14 @@ class RegistrationForm(forms.Form):
             url=reverse("events:privacy"),
         )
         self.fields["consent"].short_label = _("Consent")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self):
+        """The layout for {% crispy %}: built only when the form is shown."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
             Div(
                 Field("first_name", wrapper_class="col-sm-6"),
                 Field("last_name", wrapper_class="col-sm-6"),
@@ -114,6 +119,7 @@ class RegistrationForm(forms.Form):
             "consent",
             Div("website", css_class="hp", aria_hidden="true"),
         )
+        return helper
 
     def clean_question(self):
         # One kind of line break, so that no CR reaches an export or a mail.

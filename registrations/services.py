@@ -125,19 +125,9 @@ def register(
         with transaction.atomic():
             event = _lock_event(event.pk)
             check_registration_open(event, now=now)
-            # lower() on both sides and no ordering, as in the unique constraint, so
-            # that its index answers instead of a scan of the event's registrations.
-            existing = (
-                Registration.objects.active()
-                .alias(email_lower=Lower("email"))
-                .filter(event=event, email_lower=Lower(Value(email)), purged_at__isnull=True)
-                .order_by()[:1]
-            )
-            existing = existing[0] if existing else None
-            if existing:
-                _send_later(existing, "already_registered")
-                return existing, False
             has_seat = event.capacity is None or seats_held(event) < event.capacity
+            # No lookup first: the unique constraint on the event and lower(email) of
+            # active registrations finds a known address, and most addresses are new.
             registration = Registration.objects.create(
                 event=event,
                 first_name=first_name,
@@ -154,10 +144,26 @@ def register(
             _send_later(registration, "confirm_address")
             return registration, True
     except IntegrityError:
-        # Only reachable when two requests for one address slip past each other
-        # without the lock; the constraint keeps one, and that one is the answer.
-        existing = Registration.objects.active().get(event=event, email__iexact=email)
+        with transaction.atomic():
+            _lock_event(event.pk)
+            existing = _active_registration(event, email)
+            if existing is None:
+                raise
+            _send_later(existing, "already_registered")
         return existing, False
+
+
+def _active_registration(event, email):
+    """The registration of ``email`` (in any case) that the unique constraint covers."""
+    # lower() on both sides and no ordering, as in the constraint, so that its index
+    # answers instead of a scan of the event's registrations.
+    found = (
+        Registration.objects.active()
+        .alias(email_lower=Lower("email"))
+        .filter(event=event, email_lower=Lower(Value(email)), purged_at__isnull=True)
+        .order_by()[:1]
+    )
+    return found[0] if found else None
 
 
 def confirm(*, registration: Registration, now=None) -> Registration:

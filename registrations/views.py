@@ -36,8 +36,11 @@ class RegistrationCreateView(FormView):
     def dispatch(self, request, *args, **kwargs):
         # A POST needs no seat count up front: services.register counts under the lock.
         self.event = published_event(kwargs["slug"], count_seats=request.method != "POST")
-        self.state = services.registration_state(self.event)
         return super().dispatch(request, *args, **kwargs)
+
+    @functools.cached_property
+    def state(self):
+        return services.registration_state(self.event)
 
     def post(self, request, *args, **kwargs):
         if ratelimit.is_limited(request, **RATE_LIMIT):
@@ -47,7 +50,9 @@ class RegistrationCreateView(FormView):
             return self.render_to_response(
                 self.get_context_data(form=form, limited=True), status=429
             )
-        if not self.state.accepts_registrations:
+        try:
+            services.check_registration_open(self.event)
+        except ValidationError:
             return self.get(request, *args, **kwargs)
         return super().post(request, *args, **kwargs)
 

@@ -281,3 +281,26 @@ def test_csrf_protected_form_works_with_token(event):
     response = post(client, form_data(csrfmiddlewaretoken=token))
     assert response.status_code == 302
     assert Registration.objects.count() == 1
+
+
+@pytest.mark.parametrize("registered", [0, 25])
+def test_register_queries_are_fixed(client, event, django_assert_num_queries, registered):
+    # The event, then under its lock: the lock itself, the seat count, the new row.
+    # No lookup of the address first: the unique constraint answers for a known one.
+    RegistrationFactory.create_batch(registered, event=event)
+    with django_assert_num_queries(6):  # with the test's savepoint and its release
+        response = post(client, form_data())
+    assert response.status_code == 302
+    assert Registration.objects.count() == registered + 1
+
+
+def test_register_known_address_again_gets_the_same_page_and_a_mail(
+    client, event, django_capture_on_commit_callbacks
+):
+    post(client, form_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, form_data(email="ERIKA@example.org"))
+    assert response["Location"] == "/events/talk/register/thanks/"
+    registration = Registration.objects.get()
+    (message,) = mail.outbox
+    assert f"/r/{registration.token}/" in message.body
