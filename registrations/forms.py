@@ -7,8 +7,9 @@ from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 # Line and paragraph separators break mail headers and calendar lines like CR/LF do.
@@ -89,17 +90,21 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        self.fields["consent"].label = format_html(
+        # Lazy, like the event may be: it is read when the form is shown, not when it is checked.
+        self.fields["consent"].label = lazy(self.consent_label, SafeString)()
+        self.fields["consent"].short_label = _("Consent")
+
+    def consent_label(self):
+        return format_html(
             _(
                 "I explicitly agree that the organiser ({organiser}) processes my details to "
                 "run this event. I know that taking part can reveal a political opinion "
                 "(Art. 9 GDPR). I can withdraw my "
                 'consent at any time. Details in the <a href="{url}">privacy notice</a>.'
             ),
-            organiser=event.organiser,
+            organiser=self.event.organiser,
             url=reverse("events:privacy"),
         )
-        self.fields["consent"].short_label = _("Consent")
 
     @cached_property
     def helper(self):

@@ -81,7 +81,16 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["-created_at"]
         permissions = [("export_registration", _("Can export the attendee list"))]
-        indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
+        indexes = [
+            models.Index(fields=["event", "status"], name="registration_event_status"),
+            # The seat count under the event lock reads only this: the rows that hold a
+            # seat (SEAT_HOLDING; a test keeps the two the same).
+            models.Index(
+                fields=["event"],
+                condition=Q(status__in=["pending", "confirmed"]),
+                name="registration_seat_holding",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "event",

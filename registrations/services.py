@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,7 +105,7 @@ def registration_state(event, *, now=None) -> RegistrationState:
 
 def register(
     *,
-    event: Event,
+    event: Event | QuerySet[Event],
     first_name: str,
     last_name: str,
     email: str,
@@ -119,11 +119,16 @@ def register(
     A new registration holds a seat while it is pending, or joins the waiting list
     when the event is full. The same address (in any case) gets its existing
     registration back and a mail with its personal link, never a second one.
+
+    ``event`` may also be a queryset that selects the event, as the form's view has it
+    (the published event of its URL): the event is then read once, under the lock, and
+    ``Event.DoesNotExist`` is raised when there is none.
     """
     now = now or timezone.now()
+    events = Event.objects.filter(pk=event.pk) if isinstance(event, Event) else event
     try:
         with transaction.atomic():
-            event = _lock_event(event.pk)
+            event = events.select_for_update().get()
             check_registration_open(event, now=now)
             has_seat = event.capacity is None or seats_held(event) < event.capacity
             # No lookup first: the unique constraint on the event and lower(email) of

@@ -5,11 +5,12 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
@@ -33,10 +34,10 @@ class RegistrationCreateView(FormView):
     template_name = "registrations/registration_form.html"
     form_class = RegistrationForm
 
-    def dispatch(self, request, *args, **kwargs):
-        # A POST needs no seat count up front: services.register counts under the lock.
-        self.event = published_event(kwargs["slug"], count_seats=request.method != "POST")
-        return super().dispatch(request, *args, **kwargs)
+    @functools.cached_property
+    def event(self):
+        """The event, for showing the page; a POST that registers never reads it here."""
+        return published_event(self.kwargs["slug"], count_seats=self.request.method != "POST")
 
     @functools.cached_property
     def state(self):
@@ -50,34 +51,38 @@ class RegistrationCreateView(FormView):
             return self.render_to_response(
                 self.get_context_data(form=form, limited=True), status=429
             )
-        try:
-            services.check_registration_open(self.event)
-        except ValidationError:
-            return self.get(request, *args, **kwargs)
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "event": self.event}
+        # Lazy: the form needs the event only for the consent text, when it is shown.
+        return {**super().get_form_kwargs(), "event": SimpleLazyObject(lambda: self.event)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(event=self.event, state=self.state, **kwargs)
 
     def form_valid(self, form):
-        if not form.is_spam:
+        if form.is_spam:
+            if not self.state.accepts_registrations:
+                return self.get(self.request)
+        else:
             try:
+                # services.register reads the published event of this URL under its lock,
+                # so a valid form costs one reading of the event, not two.
                 services.register(
-                    event=self.event,
+                    event=Event.objects.published().filter(slug=self.kwargs["slug"]),
                     **{
                         name: form.cleaned_data[name]
                         for name in ("first_name", "last_name", "email", "organisation", "question")
                     },
                     language=translation.get_language(),
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
-                return self.form_invalid(form)
+            except Event.DoesNotExist:
+                raise Http404 from None
+            except ValidationError:
+                # Registration closed since the form was shown: the page now says why.
+                return self.get(self.request)
         # The same page whoever registers: it never tells whether an address is known.
-        return HttpResponseRedirect(reverse("registrations:done", args=[self.event.slug]))
+        return HttpResponseRedirect(reverse("registrations:done", args=[self.kwargs["slug"]]))
 
 
 class RegistrationDoneView(TemplateView):

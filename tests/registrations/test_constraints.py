@@ -1,5 +1,6 @@
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from registrations.models import Registration
 from tests.factories import EventFactory, RegistrationFactory
@@ -32,3 +33,8 @@ def test_token_is_unguessable_and_unique():
     first, second = RegistrationFactory(), RegistrationFactory()
     assert len(first.token) >= 40
     assert first.token != second.token
+
+
+def test_seat_count_index_covers_exactly_the_seat_holding_statuses():
+    (index,) = (i for i in Registration._meta.indexes if i.name == "registration_seat_holding")
+    assert index.condition == Q(status__in=list(Registration.SEAT_HOLDING))
