@@ -126,26 +126,28 @@ def register(
     """
     now = now or timezone.now()
     events = Event.objects.filter(pk=event.pk) if isinstance(event, Event) else event
+    # Built before the lock, so that other registrations wait for as little as possible.
+    registration = Registration(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        organisation=organisation,
+        question=question,
+        language=language,
+        consent_at=now,
+        privacy_version=settings.PRIVACY_NOTICE_VERSION,
+        expires_at=now + timedelta(hours=settings.REGISTRATION_HOLD_HOURS),
+    )
     try:
         with transaction.atomic():
             event = events.select_for_update().get()
             check_registration_open(event, now=now)
             has_seat = event.capacity is None or seats_held(event) < event.capacity
+            registration.event = event
+            registration.status = Status.PENDING if has_seat else Status.WAITLISTED
             # No lookup first: the unique constraint on the event and lower(email) of
             # active registrations finds a known address, and most addresses are new.
-            registration = Registration.objects.create(
-                event=event,
-                first_name=first_name,
-                last_name=last_name,
-                email=email,
-                organisation=organisation,
-                question=question,
-                language=language,
-                status=Status.PENDING if has_seat else Status.WAITLISTED,
-                consent_at=now,
-                privacy_version=settings.PRIVACY_NOTICE_VERSION,
-                expires_at=now + timedelta(hours=settings.REGISTRATION_HOLD_HOURS),
-            )
+            registration.save(force_insert=True)
             _send_later(registration, "confirm_address")
             return registration, True
     except IntegrityError:
