@@ -173,11 +173,11 @@ def wrk(url, *, connections, seconds=10, threads=1, script=None, headers=()):
 
 
 def busy_cpu_seconds():
-    """Seconds all cores of this machine spent not idle, from /proc/stat."""
+    """Seconds all cores of this machine spent working, from /proc/stat."""
     with open("/proc/stat") as stat:
         fields = [int(value) for value in stat.readline().split()[1:]]
-    idle = fields[3] + fields[4]  # idle and iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    # user, nice, system, irq, softirq; not idle, iowait, or steal (the host's own share)
+    return sum(fields[i] for i in (0, 1, 2, 5, 6)) / os.sysconf("SC_CLK_TCK")
 
 
 def _ms(value, unit):
