@@ -13,9 +13,10 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from registrations import services as registration_services
 from registrations.models import Registration
 
 from . import dashboard, services
@@ -113,6 +114,20 @@ class EventAdmin(admin.ModelAdmin):
             # Calendar clients replace their copy only for a higher SEQUENCE.
             obj.sequence += 1
         super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # More seats: they go to the waiting list at once, as a freed seat would.
+            promoted = registration_services.promote_waitlisted(obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d person moved up from the waiting list and was informed.",
+                        "%(count)d people moved up from the waiting list and were informed.",
+                        len(promoted),
+                    )
+                    % {"count": len(promoted)},
+                    messages.SUCCESS,
+                )
 
     def get_queryset(self, request):
         counts = {

@@ -5,10 +5,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 from icalendar import Calendar
 
 from events.models import Event
+from tests.admin_forms import change_event
 from tests.factories import AgendaSlotFactory, EventFactory, SlotSpeakerFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,35 +97,6 @@ def test_cancelled_event_is_marked_cancelled(client):
         client.get(f"/events/{event.slug}/calendar.ics").content
     ).walk("VEVENT")
     assert str(entry["STATUS"]) == "CANCELLED"
-
-
-def change_event(client, event, **changes):
-    data = {
-        "series": event.series,
-        "title": event.title,
-        "subtitle": event.subtitle,
-        "slug": event.slug,
-        "organiser": event.organiser,
-        "description": event.description,
-        "starts_at_0": event.starts_at.strftime("%d.%m.%Y"),
-        "starts_at_1": "18:00:00",
-        "ends_at_0": event.ends_at.strftime("%d.%m.%Y"),
-        "ends_at_1": "20:00:00",
-        "format": event.format,
-        "location": event.location,
-        "capacity": "",
-        "online_url": event.online_url,
-        "is_published": "on",
-        "slots-TOTAL_FORMS": "0",
-        "slots-INITIAL_FORMS": "0",
-        "slots-MIN_NUM_FORMS": "0",
-        "slots-MAX_NUM_FORMS": "1000",
-        **changes,
-    }
-    response = client.post(reverse("admin:events_event_change", args=[event.pk]), data)
-    assert response.status_code == 302, response.content.decode()[:3000]
-    event.refresh_from_db()
-    return event
 
 
 def test_admin_raises_sequence_when_date_or_place_changes(client, admin_user):

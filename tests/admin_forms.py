@@ -1,0 +1,32 @@
+"""The event change form of the admin, posted as staff fill it in."""
+
+from django.urls import reverse
+
+
+def change_event(client, event, **changes):
+    data = {
+        "series": event.series,
+        "title": event.title,
+        "subtitle": event.subtitle,
+        "slug": event.slug,
+        "organiser": event.organiser,
+        "description": event.description,
+        "starts_at_0": event.starts_at.strftime("%d.%m.%Y"),
+        "starts_at_1": "18:00:00",
+        "ends_at_0": event.ends_at.strftime("%d.%m.%Y"),
+        "ends_at_1": "20:00:00",
+        "format": event.format,
+        "location": event.location,
+        "capacity": "" if event.capacity is None else event.capacity,
+        "online_url": event.online_url,
+        "is_published": "on",
+        "slots-TOTAL_FORMS": "0",
+        "slots-INITIAL_FORMS": "0",
+        "slots-MIN_NUM_FORMS": "0",
+        "slots-MAX_NUM_FORMS": "1000",
+        **changes,
+    }
+    response = client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event.refresh_from_db()
+    return event
