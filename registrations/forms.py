@@ -41,6 +41,24 @@ def validate_text(value):
         )
 
 
+def _consent_label(event):
+    """The consent text naming the organiser."""
+    return format_html(
+        _(
+            "I explicitly agree that the organiser ({organiser}) processes my details to "
+            "run this event. I know that taking part can reveal a political opinion "
+            "(Art. 9 GDPR). I can withdraw my "
+            'consent at any time. Details in the <a href="{url}">privacy notice</a>.'
+        ),
+        organiser=event.organiser,
+        url=reverse("events:privacy"),
+    )
+
+
+# Made lazy once here: lazy() builds a class each time it is called.
+consent_label = lazy(_consent_label, SafeString)
+
+
 class RegistrationForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
@@ -91,20 +109,8 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.event = event
         # Lazy, like the event may be: it is read when the form is shown, not when it is checked.
-        self.fields["consent"].label = lazy(self.consent_label, SafeString)()
+        self.fields["consent"].label = consent_label(event)
         self.fields["consent"].short_label = _("Consent")
-
-    def consent_label(self):
-        return format_html(
-            _(
-                "I explicitly agree that the organiser ({organiser}) processes my details to "
-                "run this event. I know that taking part can reveal a political opinion "
-                "(Art. 9 GDPR). I can withdraw my "
-                'consent at any time. Details in the <a href="{url}">privacy notice</a>.'
-            ),
-            organiser=self.event.organiser,
-            url=reverse("events:privacy"),
-        )
 
     @cached_property
     def helper(self):
