@@ -1,6 +1,7 @@
 """Registration POSTs per second: gunicorn with 2 workers, database task queue, no rate limit.
 
     python benchmarks/register.py [--database-url URL] [--connections 16] [--seconds 10]
+                                  [--capacity N] [--runs 5]
 
 Each POST is a new person (first name, last name, e-mail, organisation, consent) sent
 with the CSRF cookie and token of one GET of the form, as a browser sends it. Targets:
@@ -12,6 +13,7 @@ mail queued.
 import argparse
 import os
 import secrets
+from statistics import median
 
 from harness import (
     DEFAULT_PG_URL,
@@ -36,8 +38,21 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--capacity", type=int, default=None, help="default: unlimited")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="repeat on a fresh database; print the median"
+    )
     options = parser.parse_args()
 
+    results = [run(options) for _ in range(options.runs)]
+    if options.runs > 1:
+        log(
+            f"median of {options.runs} runs: {median(r['rps'] for r in results):.1f} req/s, "
+            f"p99 {median(r['p99'] for r in results):.1f} ms "
+            f"(p99 at most {max(r['p99'] for r in results):.1f} ms)"
+        )
+
+
+def run(options):
     reset_database(options.database_url)
     set_capacity(options.database_url, options.capacity)
     slug = demo_slug(options.database_url)
@@ -63,6 +78,7 @@ def main():
     log(f"database: {registrations} registrations, {mails} mails queued")
     good = figures["requests"] - figures["non_2xx_3xx"]
     log(f"answered without error: {good}; lost: {max(good - registrations, 0)}")
+    return figures
 
 
 if __name__ == "__main__":
