@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 
-from . import admin_views, export, services
+from . import admin_views, export, housekeeping
 from .models import ExportLog, PurgeLog, Registration
 
 
@@ -155,7 +155,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark as attended"), permissions=["change"])
     def mark_attended(self, request, queryset):
-        changed = services.mark_attended(registrations=queryset.filter(purged_at__isnull=True))
+        changed = housekeeping.mark_attended(registrations=queryset.filter(purged_at__isnull=True))
         self.message_user(
             request,
             gettext("%(count)s registrations marked as attended.") % {"count": changed},
@@ -165,7 +165,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send reminder now"), permissions=["change"])
     def send_reminder(self, request, queryset):
         selected = queryset.count()
-        sent = services.send_reminders(Registration.objects.filter(pk__in=queryset))
+        sent = housekeeping.send_reminders(Registration.objects.filter(pk__in=queryset))
         self.message_user(
             request,
             gettext("Reminders sent: %(sent)s.") % {"sent": len(sent)},

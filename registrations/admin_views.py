@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from events.models import Event
 
-from . import attendance, export, services
+from . import attendance, export, housekeeping
 from .models import Registration
 
 VIEW = "registrations.view_registration"
@@ -104,7 +104,7 @@ def _set_flag(request, event):
     flag, value = request.POST.get("flag"), request.POST.get("value") == "1"
     if flag not in {"selected", "answered"}:
         raise PermissionDenied
-    services.set_question_flags(registration=registration, **{flag: value})
+    housekeeping.set_question_flags(registration=registration, **{flag: value})
     done = {
         ("selected", True): _("The question of %(name)s is selected for the panel."),
         ("selected", False): _("The question of %(name)s is no longer selected."),

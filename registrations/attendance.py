@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from . import services
+from . import housekeeping
 from .models import Registration
 
 MAX_SIZE = 5 * 1024 * 1024
@@ -155,5 +155,5 @@ def record_attendance(*, event, participants: list[Participant]) -> Result:
             continue
         matched_ids.append(found[0])
     result.matched = len(matched_ids)
-    result.newly_marked = services.mark_attended(registrations=matched_ids)
+    result.newly_marked = housekeeping.mark_attended(registrations=matched_ids)
     return result

@@ -14,6 +14,17 @@ def new_token():
     return secrets.token_urlsafe(32)
 
 
+# What erasing a person's data leaves of a registration: blank fields, no personal link.
+PERSONAL_FIELDS = {
+    "first_name": "",
+    "last_name": "",
+    "email": "",
+    "organisation": "",
+    "question": "",
+    "token": None,
+}
+
+
 class RegistrationQuerySet(models.QuerySet):
     def holding_seats(self):
         return self.filter(status__in=Registration.SEAT_HOLDING)
