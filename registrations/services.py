@@ -28,8 +28,10 @@ from .models import PERSONAL_FIELDS, Registration
 Status = Registration.Status
 
 
-def _lock_event(event_id):
-    return Event.objects.select_for_update().get(pk=event_id)
+def _lock_event(event):
+    """Read the event again with its row locked; ``event`` is its pk or a queryset of it."""
+    events = event if isinstance(event, QuerySet) else Event.objects.filter(pk=event)
+    return events.select_for_update().get()
 
 
 def _send_later(registration, kind):
@@ -125,7 +127,6 @@ def register(
     ``Event.DoesNotExist`` is raised when there is none.
     """
     now = now or timezone.now()
-    events = Event.objects.filter(pk=event.pk) if isinstance(event, Event) else event
     # Built before the lock, so that other registrations wait for as little as possible.
     registration = Registration(
         first_name=first_name,
@@ -140,7 +141,7 @@ def register(
     )
     try:
         with transaction.atomic():
-            event = events.select_for_update().get()
+            event = _lock_event(event.pk if isinstance(event, Event) else event)
             check_registration_open(event, now=now)
             has_seat = event.capacity is None or seats_held(event) < event.capacity
             registration.event = event

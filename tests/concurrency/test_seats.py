@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.db import connection, connections
+from django.db.models import QuerySet
 
 from events.models import Event
 from registrations import services
@@ -131,7 +132,10 @@ def test_two_cancellations_at_once_promote_two(slow_seat_count):
 @on_postgresql
 def test_negative_control_without_lock_overbooks(monkeypatch, slow_seat_count):
     """Without select_for_update the same scenario sells more seats than exist."""
-    monkeypatch.setattr(services, "_lock_event", lambda event_id: Event.objects.get(pk=event_id))
+    def without_lock(event):
+        return (event if isinstance(event, QuerySet) else Event.objects.filter(pk=event)).get()
+
+    monkeypatch.setattr(services, "_lock_event", without_lock)
     event = EventFactory(capacity=5)
 
     run_at_once(*(registering(event, f"p{n}@example.org") for n in range(20)))
