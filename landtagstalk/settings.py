@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "django_tasks",
-    "django_tasks_db",
+    "landtagstalk.apps.BackgroundTasksConfig",  # django_tasks_db, named in German
     "csp",
     "axes",
     "events",

@@ -66,6 +66,18 @@ def test_admin_index_in_german(client, admin_user, demo):
     assert "Veranstaltungen" in response.content.decode()
 
 
+def test_background_task_admin_in_german(client, admin_user):
+    # django-tasks-db brings no German; the project's catalogue and app config do.
+    client.force_login(admin_user)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Hintergrundaufgaben" in index
+    assert "Tasks Database Backend" not in index
+    tasks = client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
+    page = tasks.content.decode()
+    assert "Aufgaben" in page
+    assert "Fehlgeschlagen" in page  # the status filter
+
+
 def test_event_list_shows_counts_per_status(client, admin_user, demo):
     client.force_login(admin_user)
     RegistrationFactory(event=demo, status="confirmed")

@@ -1,0 +1,37 @@
+"""German for the admin of django-tasks-db, which brings no translations of its own.
+
+``makemessages`` finds the package's strings in this module and puts them into our
+catalogue; Django looks in ``LOCALE_PATHS`` first, so the admin shows them in German.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, pgettext_lazy
+from django_tasks_db.apps import TasksAppConfig
+
+
+class BackgroundTasksConfig(TasksAppConfig):
+    verbose_name = _("Background tasks")
+
+
+PACKAGE_STRINGS = (
+    gettext_noop("Task Result"),
+    gettext_noop("Task Results"),
+    gettext_noop("status"),
+    gettext_noop("enqueued at"),
+    gettext_noop("started at"),
+    gettext_noop("finished at"),
+    gettext_noop("args kwargs"),
+    gettext_noop("priority"),
+    gettext_noop("task path"),
+    gettext_noop("worker id"),
+    gettext_noop("queue name"),
+    gettext_noop("backend name"),
+    gettext_noop("run after"),
+    gettext_noop("return value"),
+    gettext_noop("exception class path"),
+    gettext_noop("traceback"),
+    pgettext_lazy("Task", "Ready"),
+    pgettext_lazy("Task", "Running"),
+    pgettext_lazy("Task", "Failed"),
+    pgettext_lazy("Task", "Successful"),
+)
