@@ -107,7 +107,6 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.event = event
         # Lazy, like the event may be: it is read when the form is shown, not when it is checked.
         self.fields["consent"].label = consent_label(event)
         self.fields["consent"].short_label = _("Consent")

@@ -25,9 +25,8 @@ from .models import Registration
 RATE_LIMIT = {"scope": "register", "limit": 10, "window": 600}
 
 
-def published_event(slug, *, count_seats=True):
-    events = Event.objects.published()
-    return get_object_or_404(services.with_seats_held(events) if count_seats else events, slug=slug)
+def published_event(slug):
+    return get_object_or_404(services.with_seats_held(Event.objects.published()), slug=slug)
 
 
 class RegistrationCreateView(FormView):
@@ -37,7 +36,7 @@ class RegistrationCreateView(FormView):
     @functools.cached_property
     def event(self):
         """The event, for showing the page; a POST that registers never reads it here."""
-        return published_event(self.kwargs["slug"], count_seats=self.request.method != "POST")
+        return published_event(self.kwargs["slug"])
 
     @functools.cached_property
     def state(self):
