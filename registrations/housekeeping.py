@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from events.models import Event
 
-from . import tasks
+from . import services, tasks
 from .models import PERSONAL_FIELDS, PurgeLog, Registration
 
 Status = Registration.Status
@@ -87,7 +87,6 @@ def send_reminders(registrations, *, now=None) -> list[int]:
     return ids
 
 
-
 def events_to_purge(*, now=None, days: int | None = None):
     """Events that ended more than ``days`` ago and still hold personal data."""
     now = now or timezone.now()
@@ -109,7 +108,7 @@ def purge_personal_data(*, event: Event, now=None, dry_run: bool = False) -> tup
     now = now or timezone.now()
     with transaction.atomic():
         # Locked like a seat change, so that no registration of the event comes in meanwhile.
-        event = Event.objects.select_for_update().get(pk=event.pk)
+        event = services.lock_event(event.pk)
         remaining = Registration.objects.filter(event=event, purged_at__isnull=True)
         expired = remaining.filter(
             status=Status.CANCELLED, cancel_reason=Registration.CancelReason.EXPIRED

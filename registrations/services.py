@@ -28,8 +28,11 @@ from .models import PERSONAL_FIELDS, Registration
 Status = Registration.Status
 
 
-def _lock_event(event):
-    """Read the event again with its row locked; ``event`` is its pk or a queryset of it."""
+def lock_event(event):
+    """Read the event again with its row locked; ``event`` is its pk or a queryset of it.
+
+    The one lock of all seat changes, and of the purge, which must not race with them.
+    """
     events = event if isinstance(event, QuerySet) else Event.objects.filter(pk=event)
     return events.select_for_update().get()
 
@@ -141,7 +144,7 @@ def register(
     )
     try:
         with transaction.atomic():
-            event = _lock_event(event.pk if isinstance(event, Event) else event)
+            event = lock_event(event.pk if isinstance(event, Event) else event)
             check_registration_open(event, now=now)
             has_seat = event.capacity is None or seats_held(event) < event.capacity
             registration.event = event
@@ -153,7 +156,7 @@ def register(
             return registration, True
     except IntegrityError:
         with transaction.atomic():
-            _lock_event(event.pk)
+            lock_event(event.pk)
             existing = _active_registration(event, email)
             if existing is None:
                 raise
@@ -182,7 +185,7 @@ def confirm(*, registration: Registration, now=None) -> Registration:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        event = _lock_event(registration.event_id)
+        event = lock_event(registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == Status.CANCELLED:
             raise ValidationError(_("This registration has been cancelled."), code="cancelled")
@@ -225,7 +228,7 @@ def cancel(
     """Cancel a registration; a freed seat goes to the waiting list."""
     now = now or timezone.now()
     with transaction.atomic():
-        event = _lock_event(registration.event_id)
+        event = lock_event(registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         _cancel(registration, event=event, reason=reason, now=now, notify=True)
         return registration
@@ -240,7 +243,7 @@ def erase_personal_data(*, registration: Registration, now=None) -> Registration
     """
     now = now or timezone.now()
     with transaction.atomic():
-        event = _lock_event(registration.event_id)
+        event = lock_event(registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         _cancel(
             registration,
@@ -272,7 +275,7 @@ def _cancel(registration, *, event, reason, now, notify):
 def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:
     """Give free seats to the oldest waitlisted people with a confirmed address."""
     with transaction.atomic():
-        return _promote(_lock_event(event.pk), now=now or timezone.now())
+        return _promote(lock_event(event.pk), now=now or timezone.now())
 
 
 def expire_pending(*, now=None) -> int:
@@ -286,7 +289,7 @@ def expire_pending(*, now=None) -> int:
     count = 0
     for event_id in overdue.values_list("event_id", flat=True).distinct().order_by():
         with transaction.atomic():
-            event = _lock_event(event_id)
+            event = lock_event(event_id)
             registrations = list(overdue.filter(event=event).select_for_update())
             count += _expire(registrations, event=event, now=now)
     return count

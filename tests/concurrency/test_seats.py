@@ -135,7 +135,7 @@ def test_negative_control_without_lock_overbooks(monkeypatch, slow_seat_count):
     def without_lock(event):
         return (event if isinstance(event, QuerySet) else Event.objects.filter(pk=event)).get()
 
-    monkeypatch.setattr(services, "_lock_event", without_lock)
+    monkeypatch.setattr(services, "lock_event", without_lock)
     event = EventFactory(capacity=5)
 
     run_at_once(*(registering(event, f"p{n}@example.org") for n in range(20)))
