@@ -7,14 +7,13 @@ PostgreSQL. Expected: exactly 100 seats held, 400 on the waiting list, no errors
 registration lost. Prints the time from the first request to the last answer.
 """
 
-import argparse
 import asyncio
 import time
 from collections import Counter
 from urllib.parse import urlencode
 
 from harness import (
-    DEFAULT_PG_URL,
+    argument_parser,
     csrf_pair,
     demo_slug,
     django_shell,
@@ -57,8 +56,7 @@ async def burst(ports, path, pairs, people):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=DEFAULT_PG_URL)
+    parser = argument_parser(__doc__)
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--seats", type=int, default=100)
     parser.add_argument("--instances", type=int, default=2)

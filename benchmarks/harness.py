@@ -4,6 +4,7 @@ Benchmarks are run by hand (see README.md, "Scaling out"); they print figures an
 assert nothing. Everything listens on 127.0.0.1 only.
 """
 
+import argparse
 import datetime
 import os
 import re
@@ -18,11 +19,23 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+BASE_DIR = HERE.parent
 PYTHON = sys.executable
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/lt_prod_bench"
 FIRST_PORT = int(os.environ.get("BENCH_FIRST_PORT", "8301"))
 SECRET_KEY = secrets.token_urlsafe(60)
+
+
+def argument_parser(doc, *, connections=None):
+    """The options the benchmarks share: the database and, for wrk runs, their size."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_PG_URL)
+    if connections is not None:
+        parser.add_argument("--seconds", type=int, default=10)
+        parser.add_argument("--connections", type=int, default=connections)
+        parser.add_argument("--workers", type=int, default=2)
+    return parser
 
 
 def log(message):
@@ -234,3 +247,16 @@ def csrf_pair(port, path):
     )
     token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
     return cookie, token
+
+
+def wrk_registrations(port, path, *, connections, seconds):
+    """wrk POSTing the registration form at ``path``, each request a new person."""
+    cookie, token = csrf_pair(port, path)
+    os.environ.update(
+        BENCH_COOKIE=cookie, BENCH_TOKEN=token, BENCH_PATH=path,
+        BENCH_ORIGIN=f"https://127.0.0.1:{port}", BENCH_RUN=secrets.token_hex(4),
+    )
+    return wrk(
+        f"http://127.0.0.1:{port}{path}", connections=connections, seconds=seconds,
+        script=HERE / "register.lua",
+    )

@@ -7,19 +7,14 @@ shows what rendering the page costs. Target: at least 0.8. --no-page-cache shows
 pages as rendered on every request.
 """
 
-import argparse
 
-from harness import DEFAULT_PG_URL, demo_slug, describe, gunicorns, log, reset_database, wrk
+from harness import argument_parser, demo_slug, describe, gunicorns, log, reset_database, wrk
 
 HERE = __import__("pathlib").Path(__file__).resolve().parent
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=DEFAULT_PG_URL)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    parser = argument_parser(__doc__, connections=16)
     parser.add_argument("--no-page-cache", action="store_true", help="PAGE_CACHE_SECONDS=0")
     options = parser.parse_args()
     env = {"PAGE_CACHE_SECONDS": 0} if options.no_page_cache else {}

@@ -10,14 +10,10 @@ counts what the database holds: every answered POST must be one registration wit
 mail queued.
 """
 
-import argparse
-import os
-import secrets
 from statistics import median
 
 from harness import (
-    DEFAULT_PG_URL,
-    csrf_pair,
+    argument_parser,
     demo_slug,
     describe,
     django_shell,
@@ -25,18 +21,12 @@ from harness import (
     log,
     reset_database,
     set_capacity,
-    wrk,
+    wrk_registrations,
 )
-
-HERE = __import__("pathlib").Path(__file__).resolve().parent
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=DEFAULT_PG_URL)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    parser = argument_parser(__doc__, connections=16)
     parser.add_argument("--capacity", type=int, default=None, help="default: unlimited")
     parser.add_argument(
         "--runs", type=int, default=1, help="repeat on a fresh database; print the median"
@@ -58,14 +48,8 @@ def run(options):
     slug = demo_slug(options.database_url)
     path = f"/events/{slug}/register/"
     with gunicorns(options.database_url, workers=options.workers) as [port]:
-        cookie, token = csrf_pair(port, path)
-        os.environ.update(
-            BENCH_COOKIE=cookie, BENCH_TOKEN=token, BENCH_PATH=path,
-            BENCH_ORIGIN=f"https://127.0.0.1:{port}", BENCH_RUN=secrets.token_hex(4),
-        )
-        figures = wrk(
-            f"http://127.0.0.1:{port}{path}", connections=options.connections,
-            seconds=options.seconds, script=HERE / "register.lua",
+        figures = wrk_registrations(
+            port, path, connections=options.connections, seconds=options.seconds
         )
     log(f"registrations at {options.connections} connections: {describe(figures)}")
     held = django_shell(
