@@ -1,7 +1,6 @@
 """Settings for LandtagsTalk, read from environment variables (see README.md)."""
 
 import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,12 +38,10 @@ def cache_config(url):
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
-# The test suite runs with DEBUG off, as production does, and needs no secret.
-TESTING = "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it to a long random value, or set "
             "DJANGO_DEBUG=1 for local development."
@@ -159,14 +156,14 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 
-# In development and tests WhiteNoise serves straight from the apps' static folders.
-WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# In development WhiteNoise serves straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -202,9 +199,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies in front of the app append to X-Forwarded-For: 0 trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
-# HTTPS only once debug is off. The suite runs with debug off too, over plain HTTP, so
-# the redirect is off in tests; tests/production checks the production defaults.
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
+# HTTPS only once debug is off.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe the health check over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -260,13 +256,12 @@ PERMISSIONS_POLICY = {
 }
 
 # Brute-force protection of the admin login (django-axes): five failures for one user
-# name from one address lock that pair out for an hour. Off in the suite, where
-# client.login() has no request to show axes; tests/production turns it on.
+# name from one address lock that pair out for an hour.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_ENABLED = env_bool("AXES_ENABLED", default=not TESTING)
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -284,11 +279,9 @@ CACHES = {"default": cache_config(os.environ.get("DJANGO_CACHE_URL", ""))}
 # Whole public pages for visitors without a session (landtagstalk/page_cache.py). A change
 # of an event or a registration shows at once where the cache is shared; a per-process
 # cache only learns of changes made in its own process, so its pages live 10 seconds.
-# 0 turns it off (the suite's default).
+# 0 turns it off.
 _SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
-PAGE_CACHE_SECONDS = int(
-    os.environ.get("PAGE_CACHE_SECONDS", 0 if TESTING else 300 if _SHARED_CACHE else 10)
-)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if _SHARED_CACHE else 10))
 PAGE_CACHE_VIEWS = {
     "events:list",
     "events:detail",

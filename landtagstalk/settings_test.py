@@ -1,0 +1,32 @@
+"""Settings of the test suite (pytest selects them): production's, with what a test run changes.
+
+The suite runs with debug off, as production does; tests/production starts real processes
+with the production settings themselves.
+"""
+
+import os
+
+# A key is needed, but no secret one: nothing signed in a test run outlives it.
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-key-not-secret-0123456789-abcdefghijklmnop")
+
+from .settings import *  # noqa: E402, F403
+from .settings import env_bool  # noqa: E402
+
+# Served from the apps' folders, without collectstatic.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
+
+# The test client speaks plain HTTP; tests of the redirect turn it on.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+
+# client.login() gives axes no request; the lockout tests turn it on.
+AXES_ENABLED = env_bool("AXES_ENABLED", default=False)
+
+# Every test sees the page as it is now; the page cache tests turn it on.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+
+# Fast hashing: the suite creates many staff users; nothing here needs a strong hash.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
