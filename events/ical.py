@@ -8,6 +8,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar
@@ -88,3 +89,10 @@ def _agenda_line(slot):
         for role in slot.roles.all()
     )
     return f"{line} ({people})" if people else line
+
+
+def calendar_response(content, filename):
+    """A calendar file as a download."""
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

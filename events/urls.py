@@ -24,5 +24,4 @@ urlpatterns = [
         views.LegalPageView.as_view(kind=LegalPage.Kind.ACCESSIBILITY),
         name="accessibility",
     ),
-    path("healthz", views.healthz, name="healthz"),
 ]

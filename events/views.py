@@ -1,8 +1,6 @@
 """Public pages of events, their calendar files and the legal pages."""
 
 from django.conf import settings
-from django.db import connection
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,29 +61,13 @@ class LegalPageView(DetailView):
         return context
 
 
-def calendar_response(content, filename):
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def event_calendar(request, slug):
     event = get_object_or_404(Event.objects.published().with_agenda(), slug=slug)
-    return calendar_response(ical.build_calendar([event]), f"{event.slug}.ics")
+    return ical.calendar_response(ical.build_calendar([event]), f"{event.slug}.ics")
 
 
 def calendar_feed(request):
     events = list(Event.objects.published().with_agenda().order_by("starts_at"))
-    return calendar_response(
+    return ical.calendar_response(
         ical.build_calendar(events, name=_("LandtagsTalk events")), "landtagstalk.ics"
     )
-
-
-def healthz(request):
-    """200 while the database answers; load balancers take the server out otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")

@@ -15,6 +15,7 @@ admin.site.index_title = _("Events and registrations")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("language/<str:language>/", views.switch_language, name="switch_language"),
+    path("healthz", views.healthz, name="healthz"),
     path("", include("registrations.urls")),
     path("", include("events.urls")),
 ]

@@ -1,7 +1,8 @@
 """Site-wide views that belong to no app."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.db import connection
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
@@ -32,3 +33,13 @@ def switch_language(request, language):
         samesite="Lax",
     )
     return response
+
+
+def healthz(request):
+    """200 while the database answers; load balancers take the server out otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

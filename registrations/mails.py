@@ -29,7 +29,7 @@ WITH_JOIN_LINK = {"confirmed", "promoted", "reminder"}
 
 
 def personal_url(registration):
-    return settings.SITE_URL + registration.get_absolute_url()
+    return settings.SITE_URL + registration.personal_path
 
 
 def confirm_url(registration):
@@ -46,7 +46,8 @@ def tidy(text):
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def send_registration_mail(*, registration_id, kind):
+def deliver(*, registration_id, kind):
+    """Render mail ``kind`` for a registrant and send it; False when there is no one to mail."""
     registration = (
         Registration.objects.select_related("event").filter(pk=registration_id).first()
     )

@@ -115,7 +115,11 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
-    def get_absolute_url(self):
+    # Deliberately no get_absolute_url(): the admin's "view on site" shortcut would lead any
+    # staff account to the personal page, which only its owner may open.
+    @property
+    def personal_path(self):
+        """The path of the personal page: the token is the key, so only its owner gets it."""
         return reverse("registrations:manage", kwargs={"token": self.token})
 
     @property

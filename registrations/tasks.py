@@ -42,7 +42,7 @@ def retry_delay(attempt):
 def send_registration_mail(*, registration_id: int, kind: str, attempt: int = 1) -> bool:
     """Send mail ``kind`` to a registrant; False when there is no one to send it to."""
     try:
-        return mails.send_registration_mail(registration_id=registration_id, kind=kind)
+        return mails.deliver(registration_id=registration_id, kind=kind)
     except (smtplib.SMTPException, OSError) as error:
         backend = send_registration_mail.get_backend()
         if is_permanent(error) or attempt >= settings.MAIL_RETRY_MAX_ATTEMPTS:

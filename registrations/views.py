@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
 
+from events.ical import calendar_response
 from events.models import Event
-from events.views import calendar_response
 
 from . import mails, ratelimit, services
 from .forms import RegistrationForm
@@ -150,7 +150,7 @@ class RegistrationConfirmView(TokenView):
             )
         else:
             messages.success(request, _("Thank you: your registration is confirmed."))
-        return redirect(registration)
+        return redirect(registration.personal_path)
 
     def get_context_data(self, **kwargs):
         registration = self.object
@@ -164,7 +164,7 @@ class RegistrationCancelView(TokenView):
     def post(self, request, *args, **kwargs):
         registration = services.cancel(registration=self.get_object())
         messages.success(request, _("Your registration has been cancelled."))
-        return redirect(registration)
+        return redirect(registration.personal_path)
 
 
 class RegistrationDataView(TokenView):

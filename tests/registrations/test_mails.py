@@ -22,7 +22,7 @@ def event():
 
 
 def send(registration, kind):
-    assert mails.send_registration_mail(registration_id=registration.pk, kind=kind)
+    assert mails.deliver(registration_id=registration.pk, kind=kind)
     return mail.outbox[-1]
 
 
@@ -139,5 +139,5 @@ def test_links_use_the_public_address(event):
 def test_no_mail_for_erased_registration(event):
     registration = RegistrationFactory(event=event)
     services.erase_personal_data(registration=registration)
-    assert not mails.send_registration_mail(registration_id=registration.pk, kind="cancelled")
+    assert not mails.deliver(registration_id=registration.pk, kind="cancelled")
     assert mail.outbox == []
