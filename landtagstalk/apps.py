@@ -1,12 +1,26 @@
-"""German for the admin of django-tasks-db, which brings no translations of its own.
+"""The project's own app config, and German for the admin of django-tasks-db.
 
-``makemessages`` finds the package's strings in this module and puts them into our
-catalogue; Django looks in ``LOCALE_PATHS`` first, so the admin shows them in German.
+django-tasks-db brings no translations of its own: ``makemessages`` finds the package's
+strings in this module and puts them into our catalogue; Django looks in ``LOCALE_PATHS``
+first, so the admin shows them in German.
 """
 
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 from django_tasks_db.apps import TasksAppConfig
+
+
+class LandtagstalkConfig(AppConfig):
+    """Site-wide wiring that belongs to no one app: the page cache, the staff groups."""
+
+    name = "landtagstalk"
+    verbose_name = "LandtagsTalk"
+
+    def ready(self):
+        from . import page_cache
+
+        page_cache.connect_signals()
 
 
 class BackgroundTasksConfig(TasksAppConfig):

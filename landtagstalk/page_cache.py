@@ -1,13 +1,14 @@
-"""A cache of whole public pages for visitors without a session.
+"""A cache of whole public pages for visitors without a session: what it keeps, what makes it stale.
 
-The start page, event pages and calendar feeds are the same for every anonymous
-visitor until staff change an event or someone registers. This middleware keeps such
-responses in the cache for ``PAGE_CACHE_SECONDS`` under a content version that every
-change of an event, speaker, agenda slot or registration increments, so a change shows
-at once (on all servers when the cache is shared: ``DJANGO_CACHE_URL``).
+The start page, event pages, calendar feeds and legal pages are the same for every
+anonymous visitor until staff change something or someone registers. This middleware
+keeps such responses for ``PAGE_CACHE_SECONDS`` under a content version; a change of any
+model in ``STALE_MODELS`` increments it, so the change shows at once (on all servers when
+the cache is shared: ``DJANGO_CACHE_URL``). Changes that send no signal (``update()``,
+``bulk_update()``) call ``mark_stale_on_commit()``.
 
-Only these responses are kept: GET of a view named in ``PAGE_CACHE_VIEWS``, no cookie in
-the request but the CSRF and language cookies, status 200, no cookie set and no
+Only these responses are kept: GET of a view in ``CACHED_VIEWS``, no cookie in the
+request but the CSRF and language cookies, status 200, no cookie set and no
 ``Vary: Cookie`` in the answer.
 A page with a form uses the CSRF token, which adds ``Vary: Cookie``; it is never kept.
 """
@@ -16,10 +17,32 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import Resolver404, resolve
 from django.utils.cache import has_vary_header
 from django.utils.translation import get_language_from_request
+
+# The pages that are kept, by view name ...
+CACHED_VIEWS = {
+    "events:list",
+    "events:detail",
+    "events:calendar",
+    "events:calendar_feed",
+    "events:privacy",
+    "events:imprint",
+    "events:accessibility",
+}
+
+# ... and the models whose rows they show: saving or deleting one makes them stale.
+STALE_MODELS = (
+    "events.Event",
+    "events.Speaker",
+    "events.AgendaSlot",
+    "events.SlotSpeaker",
+    "events.LegalPage",
+    "registrations.Registration",
+)
 
 VERSION_KEY = "page-cache:version"
 
@@ -28,21 +51,24 @@ def content_version():
     return cache.get_or_set(VERSION_KEY, 1, timeout=None)
 
 
-def bump_content_version(**kwargs):
+def mark_stale(**kwargs):
+    """Start a new content version: every page kept so far is stale."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 1, timeout=None)
 
 
+def mark_stale_on_commit():
+    """For changes that send no signal (``update()``, ``bulk_update()``): once they commit."""
+    transaction.on_commit(mark_stale)
+
+
 def connect_signals():
-    """Every saved or deleted row of these models changes some public page."""
-    for label in ("events.Event", "events.Speaker", "events.AgendaSlot", "events.SlotSpeaker",
-                  "registrations.Registration"):
-        post_save.connect(bump_content_version, sender=label, dispatch_uid=f"page-cache-{label}")
-        post_delete.connect(
-            bump_content_version, sender=label, dispatch_uid=f"page-cache-del-{label}"
-        )
+    """Wired from the landtagstalk app config, once all models are loaded."""
+    for label in STALE_MODELS:
+        post_save.connect(mark_stale, sender=label, dispatch_uid=f"page-cache-{label}")
+        post_delete.connect(mark_stale, sender=label, dispatch_uid=f"page-cache-del-{label}")
 
 
 def view_name(path):
@@ -78,7 +104,7 @@ class PublicPageCacheMiddleware:
             and request.method == "GET"
             # A session or a pending message makes the page personal.
             and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-            and view_name(request.path_info) in settings.PAGE_CACHE_VIEWS
+            and view_name(request.path_info) in CACHED_VIEWS
         )
 
     @staticmethod

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "landtagstalk.apps.BackgroundTasksConfig",  # django_tasks_db, named in German
     "csp",
     "axes",
+    "landtagstalk.apps.LandtagstalkConfig",
     "events",
     "registrations",
 ]
@@ -276,21 +277,13 @@ AXES_VERBOSE = False
 # database (DJANGO_CACHE_URL=db://) or in Redis (DJANGO_CACHE_URL=redis://host:6379/0).
 CACHES = {"default": cache_config(os.environ.get("DJANGO_CACHE_URL", ""))}
 
-# Whole public pages for visitors without a session (landtagstalk/page_cache.py). A change
+# Whole public pages for visitors without a session (landtagstalk/page_cache.py names which
+# pages, and which changes make them stale). A change
 # of an event or a registration shows at once where the cache is shared; a per-process
 # cache only learns of changes made in its own process, so its pages live 10 seconds.
 # 0 turns it off.
 _SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if _SHARED_CACHE else 10))
-PAGE_CACHE_VIEWS = {
-    "events:list",
-    "events:detail",
-    "events:calendar",
-    "events:calendar_feed",
-    "events:privacy",
-    "events:imprint",
-    "events:accessibility",
-}
 
 LOGGING = {
     "version": 1,

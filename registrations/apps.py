@@ -7,8 +7,4 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self):
-        from landtagstalk import page_cache
-
         from . import checks  # noqa: F401
-
-        page_cache.connect_signals()

@@ -337,4 +337,4 @@ def _promote(event, *, now):
 
 def _seats_changed():
     # bulk_update sends no post_save signal; the cached public pages show seats left.
-    transaction.on_commit(page_cache.bump_content_version)
+    page_cache.mark_stale_on_commit()

@@ -147,3 +147,18 @@ def test_expired_seats_show_at_once_on_the_cached_page(client, django_capture_on
         services.expire_pending(now=timezone.now() + timedelta(hours=49))
 
     assert "Noch 1 Platz frei" in get(client, event.get_absolute_url()).text
+
+
+def test_edit_of_a_legal_page_shows_at_once(client):
+    from events.models import LegalPage
+
+    privacy = LegalPage.objects.get(kind=LegalPage.Kind.PRIVACY)
+    privacy.body = "Alte Fassung der Datenschutzhinweise."
+    privacy.save()
+    assert "Alte Fassung" in get(client, "/datenschutz/").text
+
+    privacy.body = "Neue Fassung der Datenschutzhinweise."
+    privacy.save()
+    page = get(client, "/datenschutz/").text
+
+    assert "Neue Fassung" in page and "Alte Fassung" not in page
