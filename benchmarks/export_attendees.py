@@ -87,7 +87,7 @@ def fill(rows):
 
 
 def download(client, url):
-    response = client.get(url)
+    response = client.post(url)
     assert response.status_code == 200, response.status_code
     size = lines = 0
     for chunk in response.streaming_content:

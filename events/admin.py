@@ -16,6 +16,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from landtagstalk import permissions
 from registrations import services as registration_services
 from registrations.models import Registration
 
@@ -134,7 +135,9 @@ class EventAdmin(admin.ModelAdmin):
             f"{status}_total": Count("registrations", filter=Q(registrations__status=status))
             for status in Registration.Status.values
         }
-        return super().get_queryset(request).annotate(**counts)
+        # Ordered again: with the counts' GROUP BY the model's default order no longer counts,
+        # and the autocomplete pages through this queryset.
+        return super().get_queryset(request).annotate(**counts).order_by(*Event._meta.ordering)
 
     def get_urls(self):
         return [
@@ -152,14 +155,14 @@ class EventAdmin(admin.ModelAdmin):
             context.update(
                 dashboard=dashboard.dashboard(obj),
                 retention_days=settings.PERSONAL_DATA_RETENTION_DAYS,
-                can_copy=self.has_add_permission(request),
-                can_export=user.has_perm("registrations.export_registration"),
-                can_see_questions=user.has_perm("registrations.view_registration"),
-                can_record_attendance=user.has_perm("registrations.change_registration"),
+                can_copy=permissions.can_copy_events(user),
+                can_export=permissions.can_export_attendees(user),
+                can_see_questions=permissions.can_see_people(user),
+                can_record_attendance=permissions.can_record_attendance(user),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.action(description=_("Copy as template for a new event"), permissions=["add"])
+    @admin.action(description=_("Copy as template for a new event"), permissions=["copy"])
     def copy_as_template(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(
@@ -168,9 +171,12 @@ class EventAdmin(admin.ModelAdmin):
             return None
         return HttpResponseRedirect(reverse("admin:events_event_copy", args=[queryset.get().pk]))
 
+    def has_copy_permission(self, request):
+        return permissions.can_copy_events(request.user)
+
     def copy_view(self, request, event_id):
         """Ask for the new date, title and slug; then copy the event with its agenda."""
-        if not self.has_add_permission(request):
+        if not self.has_copy_permission(request):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id)
         starts_on = services.default_copy_date(event)

@@ -18,9 +18,19 @@ class LandtagstalkConfig(AppConfig):
     verbose_name = "LandtagsTalk"
 
     def ready(self):
-        from . import page_cache
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+
+        from . import page_cache, permissions
 
         page_cache.connect_signals()
+        # After the last app with staff permissions is migrated, the groups get exactly
+        # what permissions.py names.
+        post_migrate.connect(
+            permissions.sync_staff_groups,
+            sender=apps.get_app_config("registrations"),
+            dispatch_uid="sync-staff-groups",
+        )
 
 
 class BackgroundTasksConfig(TasksAppConfig):

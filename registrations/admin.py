@@ -1,15 +1,23 @@
-"""Staff admin for registrations (group "Teilnehmermanagement")."""
-
-from functools import partial
+"""Staff admin for registrations (group "Teilnehmermanagement"), with the pages of one event:
+export, questions for the panel, attendance from the Zoom report. Who may use which is
+decided in ``landtagstalk.permissions``.
+"""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from landtagstalk import permissions
 
-from . import admin_views, export, housekeeping
+from . import attendance, export, housekeeping
+from .forms import ParticipantReportForm
 from .models import ExportLog, PurgeLog, Registration
 
 
@@ -52,7 +60,6 @@ class RegistrationAdmin(admin.ModelAdmin):
         "event",
         "status",
         "cancel_reason",
-        "token",
         "language",
         "consent_at",
         "privacy_version",
@@ -64,6 +71,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "reminder_sent_at",
         "purged_at",
     ]
+    # The token is the key to the person's own page: not even staff see it.
     fieldsets = [
         (None, {"fields": ["event", "status", "first_name", "last_name", "email", "organisation"]}),
         (
@@ -86,15 +94,31 @@ class RegistrationAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Consent"), {"fields": ["consent_at", "privacy_version", "language", "token"]}),
+        (_("Consent"), {"fields": ["consent_at", "privacy_version", "language"]}),
     ]
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_see_people(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_change_registrations(request.user)
 
     def has_add_permission(self, request):
         # Registrations come from citizens through the form, with their consent.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Cancelled or erased through the seat services, never deleted: seats and records stay true.
+        return False
+
     def has_export_permission(self, request):
-        return request.user.has_perm("registrations.export_registration")
+        return permissions.can_export_attendees(request.user)
+
+    def has_attendance_permission(self, request):
+        return permissions.can_record_attendance(request.user)
+
+    def has_remind_permission(self, request):
+        return permissions.can_write_to_registrants(request.user)
 
     @admin.display(description=_("last name"), ordering="last_name")
     def person(self, registration):
@@ -103,32 +127,146 @@ class RegistrationAdmin(admin.ModelAdmin):
         return registration.last_name or "–"
 
     def get_urls(self):
-        def event_view(view, **kwargs):
-            return self.admin_site.admin_view(partial(view, self, **kwargs))
+        def event_page(view, name, **kwargs):
+            def page(request, event_id):
+                return view(request, event_id, **kwargs)
+
+            return path(
+                f"event/<int:event_id>/{name}",
+                self.admin_site.admin_view(page),
+                name=f"registrations_registration_event_{name.strip('/').replace('/', '_')}",
+            )
 
         return [
-            path(
-                "event/<int:event_id>/export/",
-                event_view(admin_views.event_export),
-                name="registrations_registration_event_export",
-            ),
-            path(
-                "event/<int:event_id>/questions/",
-                event_view(admin_views.event_questions),
-                name="registrations_registration_event_questions",
-            ),
-            path(
-                "event/<int:event_id>/questions/print/",
-                event_view(admin_views.event_questions, printable=True),
-                name="registrations_registration_event_questions_print",
-            ),
-            path(
-                "event/<int:event_id>/attendance/",
-                event_view(admin_views.event_attendance),
-                name="registrations_registration_event_attendance",
-            ),
+            event_page(self.event_export_view, "export/"),
+            event_page(self.event_questions_view, "questions/"),
+            event_page(self.event_questions_view, "questions/print/", printable=True),
+            event_page(self.event_attendance_view, "attendance/"),
             *super().get_urls(),
         ]
+
+    def event_page_context(self, request, event, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "event": event,
+            "title": title,
+            "subtitle": event.title,
+            **extra,
+        }
+
+    def event_export_view(self, request, event_id):
+        """The attendee list of one event as CSV, optionally of some statuses only.
+
+        A POST, as the admin's actions are: a link followed from another site must not
+        create an export in a staff member's name.
+        """
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        event = get_object_or_404(Event, pk=event_id)
+        statuses = [s for s in request.POST.getlist("status") if s in Registration.Status.values]
+        queryset = Registration.objects.filter(event=event)
+        if statuses:
+            queryset = queryset.filter(status__in=statuses)
+        return export.export_response(
+            queryset=queryset,
+            user=request.user,
+            event=event,
+            statuses=statuses,
+            description=export.describe(
+                event=event, statuses=statuses, source=gettext("Event page in the admin")
+            ),
+        )
+
+    def event_questions_view(self, request, event_id, *, printable=False):
+        """The questions submitted with registrations, to pick and tick off during the event."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        if request.method == "POST":
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            return self._set_question_flag(request, event)
+        oldest_first = request.GET.get("order") == "oldest"
+        selected_only = request.GET.get("selected") == "1"
+        asked = Registration.objects.filter(event=event).active().exclude(question="")
+        totals = asked.aggregate(
+            total=Count("pk"),
+            selected=Count("pk", filter=Q(question_selected=True)),
+            answered=Count("pk", filter=Q(question_answered=True)),
+        )
+        if selected_only:
+            asked = asked.filter(question_selected=True)
+        questions = asked.only(
+            "pk",
+            "first_name",
+            "organisation",
+            "question",
+            "created_at",
+            "question_selected",
+            "question_answered",
+        ).order_by("created_at" if oldest_first else "-created_at", "pk")
+        context = self.event_page_context(
+            request,
+            event,
+            gettext("Questions for the panel"),
+            questions=questions,
+            totals=totals,
+            oldest_first=oldest_first,
+            selected_only=selected_only,
+            can_change=self.has_change_permission(request),
+            query=request.GET.urlencode(),
+        )
+        template = "questions_print" if printable else "questions"
+        return TemplateResponse(
+            request, f"admin/registrations/registration/{template}.html", context
+        )
+
+    def _set_question_flag(self, request, event):
+        flag, value = request.POST.get("flag"), request.POST.get("value") == "1"
+        pk = request.POST.get("registration", "")
+        if flag not in {"selected", "answered"} or not pk.isdigit():
+            raise PermissionDenied
+        registration = get_object_or_404(Registration.objects.active(), pk=pk, event=event)
+        housekeeping.set_question_flags(registration=registration, **{flag: value})
+        done = {
+            ("selected", True): gettext("The question of %(name)s is selected for the panel."),
+            ("selected", False): gettext("The question of %(name)s is no longer selected."),
+            ("answered", True): gettext("The question of %(name)s is marked as answered."),
+            ("answered", False): gettext("The question of %(name)s is marked as open again."),
+        }[flag, value]
+        self.message_user(request, done % {"name": registration.first_name or "–"})
+        query = request.POST.get("query", "")
+        return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+
+    def event_attendance_view(self, request, event_id):
+        """Upload the Zoom participant report; see who was matched and who was not."""
+        if not self.has_attendance_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        result = None
+        if request.method == "POST":
+            form = ParticipantReportForm(request.POST, request.FILES)
+            if form.is_valid():
+                result = attendance.record_attendance(
+                    event=event, participants=form.participants
+                )
+                form = ParticipantReportForm()
+        else:
+            form = ParticipantReportForm()
+        context = self.event_page_context(
+            request,
+            event,
+            gettext("Attendance from the Zoom report"),
+            form=form,
+            result=result,
+            attended=Registration.objects.filter(event=event, attended=True).count(),
+        )
+        return TemplateResponse(
+            request, "admin/registrations/registration/attendance.html", context
+        )
 
     def changelist_view(self, request, extra_context=None):
         # Links to the questions of the event in the filter, or of the latest events.
@@ -153,7 +291,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Mark as attended"), permissions=["change"])
+    @admin.action(description=_("Mark as attended"), permissions=["attendance"])
     def mark_attended(self, request, queryset):
         changed = housekeeping.mark_attended(registrations=queryset.filter(purged_at__isnull=True))
         self.message_user(
@@ -162,7 +300,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Send reminder now"), permissions=["change"])
+    @admin.action(description=_("Send reminder now"), permissions=["remind"])
     def send_reminder(self, request, queryset):
         selected = queryset.count()
         sent = housekeeping.send_reminders(Registration.objects.filter(pk__in=queryset))
@@ -183,17 +321,14 @@ class RegistrationAdmin(admin.ModelAdmin):
             )
 
 
-@admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "user", "event", "row_count", "description"]
-    list_filter = ["event"]
-    list_select_related = ["user", "event"]
+class RecordAdmin(admin.ModelAdmin):
+    """Records of what was done with personal data: read-only, for superusers only."""
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return permissions.can_see_records(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return permissions.can_see_records(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -205,13 +340,14 @@ class ExportLogAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(ExportLog)
+class ExportLogAdmin(RecordAdmin):
+    list_display = ["created_at", "user", "event", "row_count", "description"]
+    list_filter = ["event"]
+    list_select_related = ["user", "event"]
+
+
 @admin.register(PurgeLog)
-class PurgeLogAdmin(admin.ModelAdmin):
+class PurgeLogAdmin(RecordAdmin):
     list_display = ["created_at", "event", "anonymised_count", "deleted_count"]
     list_select_related = ["event"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

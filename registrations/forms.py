@@ -1,4 +1,4 @@
-"""The registration form of the public event page."""
+"""The registration form of the public event page, and the staff upload of the Zoom report."""
 
 import unicodedata
 
@@ -11,6 +11,8 @@ from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+from . import attendance
 
 # Line and paragraph separators break mail headers and calendar lines like CR/LF do.
 LINE_BREAKING = {"\u2028", "\u2029", "\u0085"}
@@ -138,3 +140,22 @@ class RegistrationForm(forms.Form):
     @property
     def is_spam(self):
         return bool(self.data.get(self.add_prefix("website")))
+
+
+class ParticipantReportForm(forms.Form):
+    report = forms.FileField(
+        label=_("Participant report (CSV)"),
+        help_text=_(
+            "In Zoom: Reports → Usage → Participants → Export. At most 5 MB. "
+            "People are matched by their e-mail address."
+        ),
+    )
+
+    def clean_report(self):
+        report = self.cleaned_data["report"]
+        if report.size > attendance.MAX_SIZE:
+            raise ValidationError(
+                _("The file is larger than 5 MB. Is it really the participant report?")
+            )
+        self.participants = attendance.read_participant_report(report.read())
+        return report

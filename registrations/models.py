@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -113,7 +114,9 @@ class Registration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name}"
+        # Without the name: Django's admin keeps str() in its history (LogEntry), where it
+        # would outlive the purge of the personal data.
+        return gettext("Registration no. %(pk)s") % {"pk": self.pk}
 
     # Deliberately no get_absolute_url(): the admin's "view on site" shortcut would lead any
     # staff account to the personal page, which only its owner may open.

@@ -119,8 +119,9 @@ def test_dashboard_for_participant_manager_has_tools(client, participant_manager
 
     export = reverse("admin:registrations_registration_event_export", args=[event.pk])
     assert "Teilnehmerliste exportieren" in html
-    assert f'href="{export}?status=confirmed">Bestätigt (3)</a>' in html
-    assert f'href="{export}">Alle (7)</a>' in html
+    assert f'method="post" action="{export}"' in html
+    assert 'name="status" value="confirmed">Bestätigt (3)</button>' in html
+    assert 'type="submit">Alle (7)</button>' in html
     assert "Fragen an das Podium (6)" in html
     assert "Als Vorlage kopieren" not in html
 

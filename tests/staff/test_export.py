@@ -63,7 +63,8 @@ def download(response):
 
 def test_export_button_file_reads_back_as_spreadsheet_would(client, participant_manager, event):
     client.force_login(participant_manager)
-    response = client.get(reverse("admin:registrations_registration_event_export", args=[event.pk]))
+    url = reverse("admin:registrations_registration_event_export", args=[event.pk])
+    response = client.post(url)
 
     rows = read_csv(download(response))
 
@@ -92,7 +93,7 @@ def test_export_button_filters_by_status(client, participant_manager, event):
     client.force_login(participant_manager)
     url = reverse("admin:registrations_registration_event_export", args=[event.pk])
 
-    rows = read_csv(download(client.get(url, {"status": "waitlisted"})))
+    rows = read_csv(download(client.post(url, {"status": "waitlisted"})))
 
     assert [row[0] for row in rows] == ["Nachname", "Müller"]
 
@@ -100,7 +101,7 @@ def test_export_button_filters_by_status(client, participant_manager, event):
 def test_export_is_recorded_with_user_event_and_rows(client, participant_manager, event):
     client.force_login(participant_manager)
     url = reverse("admin:registrations_registration_event_export", args=[event.pk])
-    download(client.get(url, {"status": "confirmed"}))
+    download(client.post(url, {"status": "confirmed"}))
 
     log = ExportLog.objects.get()
     assert (log.user, log.event, log.row_count) == (participant_manager, event, 1)
@@ -126,7 +127,7 @@ def test_export_action_exports_selected_rows_only(client, participant_manager, e
 def test_export_command_writes_same_file_to_stdout(client, participant_manager, event):
     client.force_login(participant_manager)
     from_admin = download(
-        client.get(reverse("admin:registrations_registration_event_export", args=[event.pk]))
+        client.post(reverse("admin:registrations_registration_event_export", args=[event.pk]))
     )
     out = StringIO()
 
@@ -175,7 +176,7 @@ def test_export_of_purged_registrations_keeps_status_without_names(client, parti
 
     rows = read_csv(
         download(
-            client.get(reverse("admin:registrations_registration_event_export", args=[event.pk]))
+            client.post(reverse("admin:registrations_registration_event_export", args=[event.pk]))
         )
     )
 
@@ -187,7 +188,7 @@ def test_export_in_english_for_english_staff(client, participant_manager, event)
     client.force_login(participant_manager)
     url = reverse("admin:registrations_registration_event_export", args=[event.pk])
 
-    rows = read_csv(download(client.get(url, headers={"accept-language": "en"})))
+    rows = read_csv(download(client.post(url, headers={"accept-language": "en"})))
 
     assert rows[0][:2] == ["Last name", "First name"]
     assert rows[1][4] == "Waiting list"
@@ -202,7 +203,7 @@ def test_export_reads_rows_in_chunks_with_bounded_queries(
     url = reverse("admin:registrations_registration_event_export", args=[event.pk])
 
     with django_assert_max_num_queries(10):
-        rows = read_csv(download(client.get(url)))
+        rows = read_csv(download(client.post(url)))
 
     assert len(rows) == 33
 
@@ -222,3 +223,27 @@ def test_export_reads_rows_in_chunks_with_bounded_queries(
 )
 def test_neutralise_prefixes_formula_cells_and_keeps_text(value, expected):
     assert neutralise(value) == expected
+
+
+def test_export_button_refuses_get_and_records_nothing(client, participant_manager, event):
+    # A link followed from another site (SameSite=Lax sends the cookies) must not export.
+    client.force_login(participant_manager)
+    url = reverse("admin:registrations_registration_event_export", args=[event.pk])
+
+    response = client.get(url, {"status": "confirmed"})
+
+    assert response.status_code == 405
+    assert not ExportLog.objects.exists()
+
+
+def test_export_button_needs_the_csrf_token(participant_manager, event):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(participant_manager)
+    url = reverse("admin:registrations_registration_event_export", args=[event.pk])
+
+    response = client.post(url)
+
+    assert response.status_code == 403
+    assert not ExportLog.objects.exists()

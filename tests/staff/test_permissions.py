@@ -95,7 +95,7 @@ def test_staff_without_export_permission_gets_403_and_no_action(client, staff_us
         moderator.user_permissions.add(Permission.objects.get(codename=codename))
     client.force_login(moderator)
 
-    export = client.get(tool_urls(event)["export"])
+    export = client.post(tool_urls(event)["export"])
     questions = client.get(tool_urls(event)["questions"]).content.decode()
     changelist = client.get(reverse("admin:registrations_registration_changelist"))
 
@@ -124,7 +124,7 @@ def test_moderator_with_view_only_sees_questions_without_buttons(client, staff_u
 
 def test_export_log_visible_to_superusers_only(client, participant_manager, superuser, event):
     client.force_login(participant_manager)
-    b"".join(client.get(tool_urls(event)["export"]).streaming_content)
+    b"".join(client.post(tool_urls(event)["export"]).streaming_content)
     url = reverse("admin:registrations_exportlog_changelist")
 
     denied = client.get(url)

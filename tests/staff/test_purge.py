@@ -111,7 +111,7 @@ def test_purged_event_shows_in_admin_list_dashboard_and_export(client, superuser
     ).content.decode()
     purge_log = client.get(reverse("admin:registrations_purgelog_changelist")).content.decode()
     export = b"".join(
-        client.get(
+        client.post(
             reverse("admin:registrations_registration_event_export", args=[old_event.pk])
         ).streaming_content
     )
