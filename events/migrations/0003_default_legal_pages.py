@@ -4,7 +4,6 @@ Staff adapt them in the admin (group Redaktion); the contact addresses under
 example.org must be replaced with the real ones before going live.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 PRIVACY = """Diese Hinweise informieren Sie nach Art. 13 der Datenschutz-Grundverordnung (DSGVO) darüber, wie wir Ihre personenbezogenen Daten verarbeiten, wenn Sie sich für eine unserer Veranstaltungen anmelden.
@@ -85,22 +84,7 @@ def create_pages(apps, schema_editor):
     LegalPage = apps.get_model("events", "LegalPage")
     for kind, title, body in PAGES:
         LegalPage.objects.get_or_create(kind=kind, defaults={"title": title, "body": body})
-    # Editorial staff keep the texts up to date; permissions exist only after all
-    # migrations unless created here.
-    app_config = apps.get_app_config("events")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.filter(name="Redaktion").first()
-    if group:
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="events",
-                codename__in=["view_legalpage", "change_legalpage"],
-            )
-        )
+    # Redaktion may edit them: see landtagstalk.permissions, applied after every migrate.
 
 
 def remove_pages(apps, schema_editor):
