@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 
-from . import admin_views, export, housekeeping
+from . import admin_views, export, housekeeping, services
 from .models import ExportLog, PurgeLog, Registration
 
 
@@ -92,6 +92,13 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Registrations come from citizens through the form, with their consent.
         return False
+
+    def delete_model(self, request, obj):
+        # Through the seat services, so that a freed seat is counted and passed on.
+        services.delete_registrations(registrations=Registration.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.delete_registrations(registrations=queryset)
 
     def has_export_permission(self, request):
         return request.user.has_perm("registrations.export_registration")

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,18 +107,22 @@ def with_status_counts(events):
     )
 
 
-def seat_drift(events=None):
-    """(event, counter, real count) of every event whose counter differs from its rows."""
-    events = Event.objects.all() if events is None else events
-    real = dict(
+def seat_drift(events=None) -> list[tuple[Event, int, int]]:
+    """(event, counter, real count) of every event whose counter differs from its rows.
+
+    One statement, so that counter and rows are read at the same moment: a seat service
+    changes both in one transaction.
+    """
+    held = (
         Registration.objects.holding_seats()
-        .filter(event__in=events)
+        .filter(event=OuterRef("pk"))
         .order_by()
-        .values_list("event")
+        .values("event")
         .annotate(count=Count("pk"))
+        .values("count")
     )
-    return [
-        (event, event.seats_held, real.get(event.pk, 0))
-        for event in events.order_by("pk")
-        if event.seats_held != real.get(event.pk, 0)
-    ]
+    events = (Event.objects.all() if events is None else events).annotate(
+        real_seats_held=Coalesce(Subquery(held), Value(0))
+    )
+    drifted = events.exclude(seats_held=F("real_seats_held")).order_by("pk")
+    return [(event, event.seats_held, event.real_seats_held) for event in drifted]
