@@ -32,6 +32,8 @@ async def post(port, path, cookie, token, number):
     }).encode()
     request = (
         f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Forwarded-Proto: https\r\n"
+        # Another client each, as the proxy reports it (a header value only).
+        f"X-Forwarded-For: 2001:db8:0:{number:x}::1\r\n"
         f"Origin: https://127.0.0.1:{port}\r\nReferer: https://127.0.0.1:{port}{path}\r\n"
         f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"

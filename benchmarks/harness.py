@@ -51,6 +51,10 @@ def base_env(database_url, **extra):
         DJANGO_TASKS_BACKEND="database",
         RATELIMIT_ENABLE="0",
         DJANGO_LOG_LEVEL="WARNING",
+        # The scripts send X-Forwarded-For as the TLS proxy would, one client per
+        # registration, so that the limit of unconfirmed seats per client is measured
+        # as it works, not as one client hitting it.
+        DJANGO_TRUSTED_PROXY_COUNT="1",
     )
     env.update({key: str(value) for key, value in extra.items()})
     return env

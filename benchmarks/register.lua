@@ -1,4 +1,6 @@
--- Registration POSTs as a browser sends them, each with a new address.
+-- Registration POSTs as a browser sends them, each with a new address, each from another
+-- client as the TLS proxy reports it (X-Forwarded-For; a /64 of the IPv6 documentation
+-- prefix 2001:db8::/32 per request, a header value only: all traffic goes to 127.0.0.1).
 -- BENCH_COOKIE, BENCH_TOKEN, BENCH_PATH, BENCH_ORIGIN and BENCH_RUN come from register.py.
 local threads = {}
 local counter = 0
@@ -21,6 +23,8 @@ end
 
 function request()
   counter = counter + 1
+  wrk.headers["X-Forwarded-For"] = string.format(
+    "2001:db8:%x:%x::1", id * 16 + math.floor(counter / 65536) % 16, counter % 65536)
   local body = "csrfmiddlewaretoken=" .. token
     .. "&first_name=Erika&last_name=Mustermann"
     .. string.format("&email=bench-%s-%d-%d%%40example.org", run, id, counter)

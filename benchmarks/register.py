@@ -1,13 +1,21 @@
-"""Registration POSTs per second: gunicorn with 2 workers, database task queue, no rate limit.
+"""Registration POSTs per second with a seat limit and without one, in one run.
 
     python benchmarks/register.py [--database-url URL] [--connections 16] [--seconds 10]
-                                  [--capacity N] [--runs 5]
+                                  [--workers 2] [--limit 1000000] [--held 5000] [--rounds 3]
 
-Each POST is a new person (first name, last name, e-mail, organisation, consent) sent
-with the CSRF cookie and token of one GET of the form, as a browser sends it. Targets:
-at least 300 registrations/s with p99 at most 100 ms at 16 connections. Afterwards it
-counts what the database holds: every answered POST must be one registration with its
-mail queued.
+gunicorn with 2 workers, the database task queue, no rate limit. The demo event first
+gets ``--held`` registrations that hold a seat (5,000); then, ``--rounds`` times, wrk
+POSTs the form for ``--seconds`` with the event's capacity set to ``--limit`` and again
+with no capacity, on the same event and server, so that both see the same table and the
+same neighbours on the machine. Each POST is a new person (first name, last name, e-mail,
+organisation, consent) with the CSRF cookie and token of one GET of the form, from
+another client address (X-Forwarded-For, as the TLS proxy sends it).
+
+After a warm-up of two seconds it prints each round, the median of each mode, and the
+ratio with/without. Targets: with the limit at least 0.8 × without, p99 at most 100 ms
+at 16 connections. Afterwards it counts what the database holds: every answered POST
+must be one registration with its mail queued, and the event's counter of seats held
+must equal its registrations.
 """
 
 from statistics import median
@@ -24,45 +32,91 @@ from harness import (
     wrk_registrations,
 )
 
+PREFILL = """
+import datetime
+from django.utils import timezone
+from events.models import Event
+from registrations import services
+from registrations.models import Registration as R
+event = Event.objects.get()
+now = timezone.now()
+R.objects.bulk_create(
+    [R(event=event, first_name="Vorab", last_name=str(n), email=f"held-{{n}}@example.org",
+       consent_at=now, status="pending", expires_at=now + datetime.timedelta(days=1))
+     for n in range({held})],
+    batch_size=1000,
+)
+print(services.recount_seats(event=event)[1])
+"""
+
+CHECK = """
+from django_tasks_db.models import DBTaskResult as T
+from events.models import Event
+from registrations import selectors
+from registrations.models import Registration as R
+print(R.objects.count(), T.objects.count(), Event.objects.get().seats_held,
+      len(selectors.seat_drift()))
+"""
+
 
 def main():
     parser = argument_parser(__doc__, connections=16)
-    parser.add_argument("--capacity", type=int, default=None, help="default: unlimited")
-    parser.add_argument(
-        "--runs", type=int, default=1, help="repeat on a fresh database; print the median"
-    )
+    parser.add_argument("--limit", type=int, default=1_000_000, help="the seat limit")
+    parser.add_argument("--held", type=int, default=5000, help="seats held before measuring")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating measurements")
     options = parser.parse_args()
 
-    results = [run(options) for _ in range(options.runs)]
-    if options.runs > 1:
-        log(
-            f"median of {options.runs} runs: {median(r['rps'] for r in results):.1f} req/s, "
-            f"p99 {median(r['p99'] for r in results):.1f} ms "
-            f"(p99 at most {max(r['p99'] for r in results):.1f} ms)"
-        )
-
-
-def run(options):
     reset_database(options.database_url)
-    set_capacity(options.database_url, options.capacity)
-    slug = demo_slug(options.database_url)
-    path = f"/events/{slug}/register/"
+    held = int(django_shell(PREFILL.format(held=options.held), options.database_url))
+    log(f"prefilled: {held} seats held")
+    path = f"/events/{demo_slug(options.database_url)}/register/"
+    results = {"limit": [], "none": []}
     with gunicorns(options.database_url, workers=options.workers) as [port]:
-        figures = wrk_registrations(
-            port, path, connections=options.connections, seconds=options.seconds
+        # Workers connect to the database and load their code on their first requests.
+        warm_up = wrk_registrations(port, path, connections=options.connections, seconds=2)
+        modes = [("limit", options.limit), ("none", None)]
+        for number in range(1, options.rounds + 1):
+            # Each mode goes first in every other round, so that neither always follows
+            # the same one.
+            for mode, capacity in modes if number % 2 else modes[::-1]:
+                set_capacity(options.database_url, capacity)
+                figures = wrk_registrations(
+                    port, path, connections=options.connections, seconds=options.seconds
+                )
+                results[mode].append(figures)
+                label = f"limit {options.limit:,}" if capacity else "no limit"
+                log(f"round {number}, {label:>15}: {describe(figures)}")
+
+    summary = {mode: summarise(runs) for mode, runs in results.items()}
+    for mode, label in (("limit", f"with a limit of {options.limit:,}"), ("none", "no limit")):
+        figures = summary[mode]
+        log(
+            f"median {label}: {figures['rps']:.1f} req/s, p99 {figures['p99']:.1f} ms "
+            f"(at most {figures['p99_max']:.1f} ms), CPU {figures['cpu_ms']:.1f} ms/request"
         )
-    log(f"registrations at {options.connections} connections: {describe(figures)}")
-    held = django_shell(
-        "from registrations.models import Registration as R;"
-        "from django_tasks_db.models import DBTaskResult as T;"
-        "print(R.objects.count(), T.objects.count())",
-        options.database_url,
+    ratio = summary["limit"]["rps"] / summary["none"]["rps"]
+    cpu_ratio = summary["none"]["cpu_ms"] / summary["limit"]["cpu_ms"]
+    log(f"ratio with/without limit: {ratio:.2f} (by CPU per request: {cpu_ratio:.2f})")
+
+    registrations, mails, counter, drift = map(
+        int, django_shell(CHECK, options.database_url).split()
     )
-    registrations, mails = map(int, held.split())
-    log(f"database: {registrations} registrations, {mails} mails queued")
-    good = figures["requests"] - figures["non_2xx_3xx"]
-    log(f"answered without error: {good}; lost: {max(good - registrations, 0)}")
-    return figures
+    runs = [warm_up, *results["limit"], *results["none"]]
+    sent = sum(f["requests"] - f["non_2xx_3xx"] for f in runs)
+    log(
+        f"database: {registrations} registrations ({registrations - held} new), {mails} mails "
+        f"queued, counter {counter}, events with a wrong counter: {drift}"
+    )
+    log(f"answered without error: {sent}; lost: {max(sent - (registrations - held), 0)}")
+
+
+def summarise(runs):
+    return {
+        "rps": median(f["rps"] for f in runs),
+        "p99": median(f["p99"] for f in runs),
+        "p99_max": max(f["p99"] for f in runs),
+        "cpu_ms": median(f.get("cpu_ms", 0) for f in runs),
+    }
 
 
 if __name__ == "__main__":

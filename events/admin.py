@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,8 +16,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from landtagstalk import permissions
+from registrations import selectors
 from registrations import services as registration_services
-from registrations.models import Registration
 
 from . import dashboard, services
 from .models import AgendaSlot, Event, LegalPage, SlotSpeaker, Speaker
@@ -131,13 +130,10 @@ class EventAdmin(admin.ModelAdmin):
                 )
 
     def get_queryset(self, request):
-        counts = {
-            f"{status}_total": Count("registrations", filter=Q(registrations__status=status))
-            for status in Registration.Status.values
-        }
         # Ordered again: with the counts' GROUP BY the model's default order no longer counts,
         # and the autocomplete pages through this queryset.
-        return super().get_queryset(request).annotate(**counts).order_by(*Event._meta.ordering)
+        counted = selectors.with_status_counts(super().get_queryset(request))
+        return counted.order_by(*Event._meta.ordering)
 
     def get_urls(self):
         return [

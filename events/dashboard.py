@@ -3,11 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from registrations import services
+from registrations import selectors
 from registrations.models import PurgeLog, Registration
 
 Status = Registration.Status
@@ -36,20 +36,6 @@ class Bar:
     @property
     def count_y(self):
         return round(self.y - 4, 1)
-
-
-def counts(event):
-    """Registrations per status and the other totals, in one query."""
-    active = ~Q(status=Status.CANCELLED)
-    return Registration.objects.filter(event=event).aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
-        total=Count("pk"),
-        questions=Count("pk", filter=active & ~Q(question="")),
-        questions_selected=Count("pk", filter=active & Q(question_selected=True)),
-        attended=Count("pk", filter=Q(attended=True)),
-        reminded=Count("pk", filter=Q(reminder_sent_at__isnull=False)),
-        purged=Count("pk", filter=Q(purged_at__isnull=False)),
-    )
 
 
 def per_day(event):
@@ -115,9 +101,7 @@ def chart(days):
 def dashboard(event, *, now=None):
     """Everything the event page shows about its registrations (three queries)."""
     now = now or timezone.now()
-    figures = counts(event)
-    held = figures[Status.PENDING] + figures[Status.CONFIRMED]
-    seats_left = services.seats_left(event, held=held)
+    figures = selectors.counts(event)
     is_over = event.ends_at <= now
     attendance_rate = None
     if is_over and figures[Status.CONFIRMED]:
@@ -126,8 +110,8 @@ def dashboard(event, *, now=None):
     return {
         "figures": figures,
         "statuses": [(status, label, figures[status]) for status, label in Status.choices],
-        "seats_held": held,
-        "seats_left": seats_left,
+        "seats_held": event.seats_held,
+        "seats_left": selectors.seats_left(event),
         "is_over": is_over,
         "attendance_rate": attendance_rate,
         "days": days,

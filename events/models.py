@@ -71,6 +71,9 @@ class Event(models.Model):
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
     # Raised whenever the date or place changes, so calendar clients replace their copy.
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+    # Seats held (Registration.SEAT_HOLDING), changed only by registrations/services.py
+    # under this row's lock, so that a registration never counts the registrations.
+    seats_held = models.PositiveIntegerField(_("seats held"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -95,6 +98,25 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if (
+            self.pk is not None
+            and not self._state.adding
+            and not kwargs.get("force_insert")
+            and kwargs.get("update_fields") is None
+        ):
+            # The seat services change seats_held under the row lock while a form that
+            # read it earlier may be open: writing that old value back would lose seats.
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "seats_held"
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})

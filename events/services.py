@@ -53,6 +53,7 @@ def copy_event(*, event: Event, starts_on: datetime.date, title: str = "", slug:
         copy.is_published = False
         copy.is_cancelled = False
         copy.sequence = 0
+        copy.seats_held = 0
         copy.save(force_insert=True)
         for slot in slots:
             roles = list(slot.roles.all())

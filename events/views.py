@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from registrations import services
+from registrations import selectors
 
 from . import ical
 from .models import Event, LegalPage
@@ -18,14 +18,14 @@ class EventListView(ListView):
 
     def get_queryset(self):
         self.now = timezone.now()
-        return services.with_seats_held(Event.objects.published().upcoming(self.now))
+        return Event.objects.published().upcoming(self.now)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["past_events"] = Event.objects.published().past(self.now)
         context["upcoming_events"] = upcoming = list(context["upcoming_events"])
         for event in upcoming:
-            event.state = services.registration_state(event, now=self.now)
+            event.state = selectors.registration_state(event, now=self.now)
         return context
 
 
@@ -33,7 +33,7 @@ class EventDetailView(DetailView):
     template_name = "events/event_detail.html"
 
     def get_queryset(self):
-        return services.with_seats_held(Event.objects.published().with_agenda())
+        return Event.objects.published().with_agenda()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -42,7 +42,7 @@ class EventDetailView(DetailView):
         context["speakers"] = list(
             dict.fromkeys(role.speaker for slot in slots for role in slot.roles.all())
         )
-        context["state"] = services.registration_state(self.object)
+        context["state"] = selectors.registration_state(self.object)
         return context
 
 

@@ -294,7 +294,13 @@ LOGGING = {
 }
 
 # The product's own rules.
-REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "48"))
+# How long an unconfirmed registration holds its seat (README, "Seats"): a night and the
+# mail queue's retries, not a 30-minute cart; hoarding is bounded per client instead.
+REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "24"))
+# Unconfirmed seats one client address holds per event; 0 turns the limit off.
+REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT = int(
+    os.environ.get("REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT", "3")
+)
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "30"))
 REMINDER_LEAD_HOURS = int(os.environ.get("REMINDER_LEAD_HOURS", "24"))
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)

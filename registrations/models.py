@@ -23,6 +23,7 @@ PERSONAL_FIELDS = {
     "organisation": "",
     "question": "",
     "token": None,
+    "client_hash": "",
 }
 
 
@@ -85,6 +86,11 @@ class Registration(models.Model):
     attended = models.BooleanField(_("attended"), default=False)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
+    # A keyed hash of the client address (services.client_hash), never the address: kept
+    # only while the registration holds a seat unconfirmed, to limit seats per client.
+    client_hash = models.CharField(
+        _("client address (keyed hash)"), max_length=64, blank=True, default="", editable=False
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -95,12 +101,11 @@ class Registration(models.Model):
         permissions = [("export_registration", _("Can export the attendee list"))]
         indexes = [
             models.Index(fields=["event", "status"], name="registration_event_status"),
-            # The seat count under the event lock reads only this: the rows that hold a
-            # seat (SEAT_HOLDING; a test keeps the two the same).
+            # The unconfirmed seats of one client, counted under the event lock.
             models.Index(
-                fields=["event"],
-                condition=Q(status__in=["pending", "confirmed"]),
-                name="registration_seat_holding",
+                fields=["event", "client_hash"],
+                condition=Q(status="pending"),
+                name="registration_client_pending",
             ),
         ]
         constraints = [

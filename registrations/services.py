@@ -1,22 +1,25 @@
 """The one place where seats and registration statuses change.
 
-Every function locks the event row first (``select_for_update``) inside
-``transaction.atomic()``, then counts seats: on PostgreSQL this serialises all
-seat changes of one event across processes and servers; SQLite serialises writes
-anyway. Mails are enqueued with the change (``tasks.enqueue_mail``): in the database
-queue inside the transaction, otherwise with ``transaction.on_commit``, so that nothing
-is sent for a change that rolled back.
+Every function locks the event row first (``lock_event``) inside ``transaction.atomic()``,
+then reads the event's counter of seats held (``Event.seats_held``) and changes it together
+with the statuses (``_hold_seats``): on PostgreSQL this serialises all seat changes of one
+event across processes and servers, and a registration costs the same whether 10 or 10,000
+seats are held; SQLite serialises writes anyway. What the pages read is in ``selectors.py``.
+Mails are enqueued with the change (``tasks.enqueue_mail``): in the database queue inside the
+transaction, otherwise with ``transaction.on_commit``, so that nothing is sent for a change
+that rolled back.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import ipaddress
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from events.models import Event
@@ -24,6 +27,7 @@ from landtagstalk import page_cache
 
 from . import tasks
 from .models import PERSONAL_FIELDS, Registration
+from .selectors import RegistrationState, closed_because, moves_up_from_waiting_list, seats_left
 
 Status = Registration.Status
 
@@ -41,71 +45,70 @@ def _send_later(registration, kind):
     tasks.enqueue_mail(registration_id=registration.pk, kind=kind)
 
 
-def seats_held(event):
-    return Registration.objects.filter(event=event).holding_seats().count()
+def _hold_seats(event, change):
+    """Add ``change`` to the event's counter of seats held; the caller holds the event lock."""
+    if change:
+        # F(): even without the lock (the concurrency tests' negative control) no
+        # change of the counter itself is lost.
+        Event.objects.filter(pk=event.pk).update(seats_held=F("seats_held") + change)
+        event.seats_held += change
+        # update() sends no signal; the cached public pages show the seats left.
+        page_cache.mark_stale_on_commit()
 
 
-def seats_left(event, *, held=None):
-    """Free seats, or None for an event without a capacity.
+def client_hash(address: str | None) -> str:
+    """A keyed hash (HMAC with SECRET_KEY) of a client address; "" when there is none.
 
-    ``held`` is the number of seats held when the caller has counted them already;
-    otherwise the ``seats_held_count`` annotation is used, or the seats are counted.
+    It recognises the same client among the unconfirmed registrations of an event and
+    does not lead back to the address without the key. An IPv6 client counts by its /64
+    network, which one household or device gets whole.
     """
-    if event.capacity is None:
-        return None
-    if held is None:
-        held = getattr(event, "seats_held_count", None)
-    if held is None:
-        held = seats_held(event)
-    return max(event.capacity - held, 0)
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        value = str(address)[:100]
+    else:
+        if ip.version == 6 and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        elif ip.version == 6:
+            ip = ipaddress.ip_network(f"{ip}/64", strict=False).network_address
+        value = str(ip)
+    return salted_hmac("registrations.client_hash", value, algorithm="sha256").hexdigest()
+
+
+def _closed_message(code):
+    Code = RegistrationState.Code
+    return {
+        Code.UNPUBLISHED: _("This event is not published."),
+        Code.CANCELLED: _("This event has been cancelled."),
+        Code.PAST: _("This event is over."),
+        Code.NOT_OPEN: _("Registration has not opened yet."),
+        Code.CLOSED: _("Registration is closed."),
+    }[code]
 
 
 def check_registration_open(event, *, now=None):
     """Raise a ValidationError saying why ``event`` takes no registrations now."""
-    now = now or timezone.now()
-    if not event.is_published:
-        raise ValidationError(_("This event is not published."), code="unpublished")
-    if event.is_cancelled:
-        raise ValidationError(_("This event has been cancelled."), code="cancelled")
-    if event.ends_at <= now:
-        raise ValidationError(_("This event is over."), code="past")
-    if event.registration_opens_at and now < event.registration_opens_at:
-        raise ValidationError(_("Registration has not opened yet."), code="not_open")
-    if now >= event.registration_closes:
-        raise ValidationError(_("Registration is closed."), code="closed")
+    code = closed_because(event, now=now)
+    if code is not None:
+        raise ValidationError(_closed_message(code), code=code.value)
 
 
-@dataclass(frozen=True)
-class RegistrationState:
-    """Whether and how an event takes registrations now, for the public pages."""
-
-    code: str  # open, full, not_open, closed, past, cancelled or unpublished
-    seats_left: int | None
-    opens_at: datetime | None = None
-
-    @property
-    def accepts_registrations(self):
-        """True while the form is open; when full, registrations join the waiting list."""
-        return self.code in ("open", "full")
-
-
-def with_seats_held(events):
-    """Annotate an Event queryset with ``seats_held_count``: one query for a whole list."""
-    return events.annotate(
-        seats_held_count=Count(
-            "registrations", filter=Q(registrations__status__in=Registration.SEAT_HOLDING)
-        )
-    )
-
-
-def registration_state(event, *, now=None) -> RegistrationState:
-    """The registration state of ``event``; uses ``seats_held_count`` when annotated."""
-    left = seats_left(event)
-    try:
-        check_registration_open(event, now=now)
-    except ValidationError as error:
-        return RegistrationState(error.code, left, event.registration_opens_at)
-    return RegistrationState("full" if left == 0 else "open", left, event.registration_opens_at)
+def _new_status(event, key):
+    """The status of a new registration; the caller holds the event lock."""
+    if event.capacity is None:
+        return Status.PENDING
+    if seats_left(event) == 0:
+        return Status.WAITLISTED
+    limit = settings.REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT
+    if key and limit:
+        # At most ``limit`` rows: the client's later ones went to the waiting list.
+        held = Registration.objects.filter(event=event, status=Status.PENDING, client_hash=key)
+        if held.count() >= limit:
+            return Status.WAITLISTED
+    return Status.PENDING
 
 
 def register(
@@ -117,6 +120,7 @@ def register(
     organisation: str = "",
     question: str = "",
     language: str = settings.LANGUAGE_CODE,
+    client_ip: str | None = None,
     now=None,
 ) -> tuple[Registration, bool]:
     """Register a person; return the registration and whether it is new.
@@ -125,11 +129,17 @@ def register(
     when the event is full. The same address (in any case) gets its existing
     registration back and a mail with its personal link, never a second one.
 
+    One client address (``client_ip``, kept only as a keyed hash) holds at most
+    ``REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT`` unconfirmed seats of an event with a
+    seat limit; its further registrations wait on the list until their address is
+    confirmed, and then get a free seat at once.
+
     ``event`` may also be a queryset that selects the event, as the form's view has it
     (the published event of its URL): the event is then read once, under the lock, and
     ``Event.DoesNotExist`` is raised when there is none.
     """
     now = now or timezone.now()
+    key = client_hash(client_ip)
     # Built before the lock, so that other registrations wait for as little as possible.
     registration = Registration(
         first_name=first_name,
@@ -146,12 +156,15 @@ def register(
         with transaction.atomic():
             event = lock_event(event.pk if isinstance(event, Event) else event)
             check_registration_open(event, now=now)
-            has_seat = event.capacity is None or seats_held(event) < event.capacity
             registration.event = event
-            registration.status = Status.PENDING if has_seat else Status.WAITLISTED
+            registration.status = _new_status(event, key)
+            if registration.status == Status.PENDING and event.capacity is not None:
+                registration.client_hash = key
             # No lookup first: the unique constraint on the event and lower(email) of
             # active registrations finds a known address, and most addresses are new.
             registration.save(force_insert=True)
+            if registration.holds_seat:
+                _hold_seats(event, 1)
             _send_later(registration, "confirm_address")
             return registration, True
     except IntegrityError:
@@ -180,8 +193,10 @@ def _active_registration(event, email):
 def confirm(*, registration: Registration, now=None) -> Registration:
     """Confirm the e-mail address: a pending seat becomes confirmed.
 
-    Idempotent: a second click changes nothing. A link used after the
-    confirmation window releases the seat and raises a ValidationError.
+    A waitlisted registration gets a free seat at once if there is one (the oldest
+    confirmed addresses on the list first). Idempotent: a second click changes nothing.
+    A link used after the confirmation window releases the seat and raises a
+    ValidationError.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -208,6 +223,7 @@ def confirm(*, registration: Registration, now=None) -> Registration:
 def _confirm_address(registration, *, event, now):
     registration.email_confirmed_at = now
     registration.expires_at = None
+    registration.client_hash = ""
     if registration.status == Status.PENDING:
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
@@ -215,8 +231,9 @@ def _confirm_address(registration, *, event, now):
         _send_later(registration, "confirmed")
     else:
         registration.save()
-        _send_later(registration, "waitlisted")
-        _promote(event, now=now)
+        promoted = _promote(event, now=now, confirming=registration)
+        if registration.pk not in {moved.pk for moved in promoted}:
+            _send_later(registration, "waitlisted")
 
 
 def cancel(
@@ -262,14 +279,32 @@ def erase_personal_data(*, registration: Registration, now=None) -> Registration
 def _cancel(registration, *, event, reason, now, notify):
     if registration.status == Status.CANCELLED:
         return
+    freed = int(registration.holds_seat)
     registration.status = Status.CANCELLED
     registration.cancel_reason = reason
     registration.cancelled_at = now
     registration.expires_at = None
+    registration.client_hash = ""
     registration.save()
+    _hold_seats(event, -freed)
     if notify:
         _send_later(registration, "cancelled")
     _promote(event, now=now)
+
+
+def recount_seats(*, event: Event) -> tuple[int, int]:
+    """Set the event's counter to the seats its registrations hold; return (was, is).
+
+    For ``manage.py recount_seats --fix`` after a drift, and for test data made
+    without these services. Nobody is promoted: a fix changes no registration.
+    """
+    with transaction.atomic():
+        locked = lock_event(event.pk)
+        was = locked.seats_held
+        real = Registration.objects.filter(event=locked).holding_seats().count()
+        _hold_seats(locked, real - was)
+    event.seats_held = real
+    return was, real
 
 
 def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:
@@ -296,27 +331,33 @@ def expire_pending(*, now=None) -> int:
 
 
 def _expire(registrations, *, event, now):
+    freed = sum(registration.holds_seat for registration in registrations)
     for registration in registrations:
         registration.status = Status.CANCELLED
         registration.cancel_reason = Registration.CancelReason.EXPIRED
         registration.cancelled_at = now
         registration.expires_at = None
+        registration.client_hash = ""
     Registration.objects.bulk_update(
-        registrations, ["status", "cancel_reason", "cancelled_at", "expires_at"]
+        registrations, ["status", "cancel_reason", "cancelled_at", "expires_at", "client_hash"]
     )
-    _seats_changed()
+    _hold_seats(event, -freed)
     _promote(event, now=now)
     return len(registrations)
 
 
-def _promote(event, *, now):
-    """Fill free seats from the waiting list. The caller holds the event lock."""
-    if event.capacity is None:
-        free = None
-    else:
-        free = event.capacity - seats_held(event)
-        if free <= 0:
-            return []
+def _promote(event, *, now, confirming=None):
+    """Fill free seats from the waiting list, oldest confirmed address first.
+
+    Not in a cancelled or ended event: nobody moves up to an event that does not take
+    place. ``confirming`` is a registration whose address is being confirmed: if it gets
+    a seat, it is told so with the mail of a confirmation. The caller holds the event lock.
+    """
+    if not moves_up_from_waiting_list(event, now=now):
+        return []
+    free = seats_left(event)
+    if free == 0:
+        return []
     waiting = (
         Registration.objects.filter(
             event=event, status=Status.WAITLISTED, email_confirmed_at__isnull=False
@@ -328,13 +369,8 @@ def _promote(event, *, now):
     for registration in promoted:
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
-        _send_later(registration, "promoted")
+        is_confirming = confirming is not None and registration.pk == confirming.pk
+        _send_later(registration, "confirmed" if is_confirming else "promoted")
     Registration.objects.bulk_update(promoted, ["status", "confirmed_at"])
-    if promoted:
-        _seats_changed()
+    _hold_seats(event, len(promoted))
     return promoted
-
-
-def _seats_changed():
-    # bulk_update sends no post_save signal; the cached public pages show seats left.
-    page_cache.mark_stale_on_commit()

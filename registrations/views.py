@@ -17,8 +17,9 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from events.ical import calendar_response
 from events.models import Event
+from landtagstalk.security import client_ip
 
-from . import mails, ratelimit, services
+from . import mails, ratelimit, selectors, services
 from .forms import RegistrationForm
 from .models import Registration
 
@@ -26,7 +27,7 @@ RATE_LIMIT = {"scope": "register", "limit": 10, "window": 600}
 
 
 def published_event(slug):
-    return get_object_or_404(services.with_seats_held(Event.objects.published()), slug=slug)
+    return get_object_or_404(Event.objects.published(), slug=slug)
 
 
 class RegistrationCreateView(FormView):
@@ -40,7 +41,7 @@ class RegistrationCreateView(FormView):
 
     @functools.cached_property
     def state(self):
-        return services.registration_state(self.event)
+        return selectors.registration_state(self.event)
 
     def post(self, request, *args, **kwargs):
         if ratelimit.is_limited(request, **RATE_LIMIT):
@@ -74,6 +75,7 @@ class RegistrationCreateView(FormView):
                         for name in ("first_name", "last_name", "email", "organisation", "question")
                     },
                     language=translation.get_language(),
+                    client_ip=client_ip(self.request),
                 )
             except Event.DoesNotExist:
                 raise Http404 from None
@@ -120,7 +122,7 @@ class TokenView(DetailView):
 
     def get_context_data(self, **kwargs):
         registration = self.object
-        state = services.registration_state(registration.event)
+        state = selectors.registration_state(registration.event)
         return super().get_context_data(
             event=registration.event,
             event_accepts_registrations=state.accepts_registrations,

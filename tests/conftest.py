@@ -1,3 +1,5 @@
+import functools
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -36,3 +38,34 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def recounting(function):
+    """``function``, followed by a recount of every event's seats against its counter."""
+    from registrations import selectors
+
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        finally:
+            drift = [(event.slug, held, real) for event, held, real in selectors.seat_drift()]
+            assert drift == [], f"seat counter drift after {function.__name__}: {drift}"
+
+    return checked
+
+
+# Every function of registrations/services.py that may change a seat.
+SEAT_SERVICES = (
+    "register", "confirm", "cancel", "erase_personal_data",
+    "promote_waitlisted", "expire_pending", "recount_seats",
+)
+
+
+@pytest.fixture
+def seats_recounted(monkeypatch):
+    """Every seat service called through the module recounts the seats afterwards."""
+    from registrations import services
+
+    for name in SEAT_SERVICES:
+        monkeypatch.setattr(services, name, recounting(getattr(services, name)))

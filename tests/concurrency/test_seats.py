@@ -1,7 +1,8 @@
 """Seats under concurrent requests: threads with their own connections and real transactions.
 
-Each test widens the race window by slowing down the seat count, so that without the
-event lock the requests would interleave; the negative control proves that they do.
+Each test widens the race window by slowing down the reading of the seats left, so that
+without the event lock the requests would interleave; the negative control proves that they
+do. Afterwards every event's counter of seats held must equal its rows.
 """
 
 import threading
@@ -12,7 +13,7 @@ from django.db import connection, connections
 from django.db.models import QuerySet
 
 from events.models import Event
-from registrations import services
+from registrations import selectors, services
 from registrations.models import Registration
 from tests.factories import EventFactory
 
@@ -27,14 +28,16 @@ on_postgresql = pytest.mark.skipif(
 
 @pytest.fixture
 def slow_seat_count(monkeypatch):
-    count = services.seats_held
+    read = services.seats_left
 
     def slow(event):
-        held = count(event)
+        left = read(event)
         time.sleep(0.02)
-        return held
+        return left
 
-    monkeypatch.setattr(services, "seats_held", slow)
+    monkeypatch.setattr(services, "seats_left", slow)
+    yield
+    assert selectors.seat_drift() == []
 
 
 def run_at_once(*calls):
@@ -125,7 +128,9 @@ def test_two_cancellations_at_once_promote_two(slow_seat_count):
     _, errors = run_at_once(*(lambda r=r: services.cancel(registration=r) for r in holders))
 
     assert errors == []
-    assert services.seats_held(event) == 2
+    event.refresh_from_db()
+    assert event.seats_held == 2
+    assert Registration.objects.filter(event=event).holding_seats().count() == 2
     assert statuses(event).count(Status.WAITLISTED) == 1
 
 

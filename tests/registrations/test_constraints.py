@@ -1,7 +1,10 @@
-import pytest
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+import importlib
 
+import pytest
+from django.apps import apps as django_apps
+from django.db import IntegrityError, transaction
+
+from events.models import Event
 from registrations.models import Registration
 from tests.factories import EventFactory, RegistrationFactory
 
@@ -35,6 +38,18 @@ def test_token_is_unguessable_and_unique():
     assert first.token != second.token
 
 
-def test_seat_count_index_covers_exactly_the_seat_holding_statuses():
-    (index,) = (i for i in Registration._meta.indexes if i.name == "registration_seat_holding")
-    assert index.condition == Q(status__in=list(Registration.SEAT_HOLDING))
+def test_counter_migration_counts_the_seat_holding_statuses():
+    migration = importlib.import_module("events.migrations.0004_seats_held_counter")
+    assert migration.SEAT_HOLDING == list(Registration.SEAT_HOLDING)
+
+
+def test_counter_migration_fills_the_counter_from_the_rows():
+    migration = importlib.import_module("events.migrations.0004_seats_held_counter")
+    full, empty = EventFactory(), EventFactory()
+    for status in ["pending", "confirmed", "confirmed", "waitlisted", "cancelled"]:
+        RegistrationFactory(event=full, status=status)
+    Event.objects.update(seats_held=7)
+
+    migration.count_seats(django_apps, None)
+
+    assert dict(Event.objects.values_list("pk", "seats_held")) == {full.pk: 3, empty.pk: 0}
