@@ -266,6 +266,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Staff log in only to the admin; a refused or missing next= lands there, not on
+# Django's /accounts/profile/, which this project does not have.
+LOGIN_REDIRECT_URL = "admin:index"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=not TESTING)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=1)
