@@ -83,6 +83,11 @@ class Registration(models.Model):
     )
     attended = models.BooleanField(_("attended"), default=False)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # Registering a known address again mails its owner, at most once an hour: anyone
+    # can send the form, and the owner's mailbox is not theirs to flood.
+    already_registered_mail_at = models.DateTimeField(
+        _("last “already registered” mail at"), null=True, blank=True
+    )
     purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
