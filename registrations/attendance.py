@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from . import housekeeping
-from .models import Registration
+from .models import Registration, normalise_email
 
 MAX_SIZE = 5 * 1024 * 1024
 # Zoom puts a summary of the meeting above the participant table; the header is
@@ -141,15 +141,16 @@ def record_attendance(*, event, participants: list[Participant]) -> Result:
         event=event, purged_at__isnull=True
     ).values_list("pk", "email", "status"):
         # An address may have a cancelled and a later active registration: take the active one.
-        known = registrations.get(email.lower())
+        email = normalise_email(email)
+        known = registrations.get(email)
         if known is None or known[1] == Registration.Status.CANCELLED:
-            registrations[email.lower()] = (pk, status)
+            registrations[email] = (pk, status)
     matched_ids = []
     for participant in participants:
         if not participant.email:
             result.without_email.append(participant.name)
             continue
-        found = registrations.get(participant.email.lower())
+        found = registrations.get(normalise_email(participant.email))
         if found is None:
             result.unmatched.append(participant)
             continue

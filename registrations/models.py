@@ -14,6 +14,38 @@ def new_token():
     return secrets.token_urlsafe(32)
 
 
+def normalise_email(address):
+    """One spelling per mailbox: lower case, and the domain in IDNA's ASCII form.
+
+    ``anna@Bücher.de`` and ``anna@xn--bcher-kva.de`` are the same mailbox; stored alike,
+    the unique rule sees it on PostgreSQL and on SQLite (whose lower() is ASCII only).
+    The IDNA codec is the one Django's mail sending uses, so mails go where they went.
+    """
+    local, at, domain = address.strip().rpartition("@")
+    if not at:
+        return address.strip().lower()
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:  # no valid domain name; the form refuses those anyway
+        pass
+    return f"{local}@{domain}".lower()
+
+
+class EmailAddressField(models.EmailField):
+    """An EmailField that stores and looks up addresses in their normal form."""
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if value:
+            value = normalise_email(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return normalise_email(value) if isinstance(value, str) and value else value
+
+
 # What erasing a person's data leaves of a registration: blank fields, no personal link.
 PERSONAL_FIELDS = {
     "first_name": "",
@@ -55,7 +87,7 @@ class Registration(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    email = models.EmailField(_("e-mail address"), max_length=254)
+    email = EmailAddressField(_("e-mail address"), max_length=254)
     organisation = models.CharField(_("organisation or municipality"), max_length=200, blank=True)
     question = models.TextField(_("question for the panel"), max_length=1000, blank=True)
     question_selected = models.BooleanField(_("question selected"), default=False)

@@ -23,7 +23,7 @@ from events.models import Event
 from landtagstalk import page_cache
 
 from . import tasks
-from .models import PERSONAL_FIELDS, Registration
+from .models import PERSONAL_FIELDS, Registration, normalise_email
 
 Status = Registration.Status
 # At most one "already registered" mail per address and event in this time.
@@ -182,7 +182,11 @@ def _active_registration(event, email):
     found = (
         Registration.objects.active()
         .alias(email_lower=Lower("email"))
-        .filter(event=event, email_lower=Lower(Value(email)), purged_at__isnull=True)
+        .filter(
+            event=event,
+            email_lower=Lower(Value(normalise_email(email))),
+            purged_at__isnull=True,
+        )
         .order_by()[:1]
     )
     return found[0] if found else None
