@@ -15,19 +15,24 @@ def new_token():
 
 
 def normalise_email(address):
-    """One spelling per mailbox: lower case, and the domain in IDNA's ASCII form.
+    """One spelling per mailbox: lower case, the domain in IDNA's Unicode form.
 
-    ``anna@Bücher.de`` and ``anna@xn--bcher-kva.de`` are the same mailbox; stored alike,
-    the unique rule sees it on PostgreSQL and on SQLite (whose lower() is ASCII only).
-    The IDNA codec is the one Django's mail sending uses, so mails go where they went.
+    ``anna@Bücher.de`` and ``anna@xn--bcher-kva.de`` are the same mailbox; stored alike
+    (``anna@bücher.de``, as the person reads it), the unique rule sees it on PostgreSQL
+    and on SQLite (whose lower() is ASCII only). The domain goes through its ASCII form
+    with the IDNA codec that Django's mail sending uses, so mails go where they went.
     """
     local, at, domain = address.strip().rpartition("@")
     if not at:
         return address.strip().lower()
     try:
-        domain = domain.encode("idna").decode("ascii")
+        ascii_domain = domain.encode("idna").decode("ascii").lower()
     except UnicodeError:  # no valid domain name; the form refuses those anyway
-        pass
+        return f"{local}@{domain}".lower()
+    try:
+        domain = ascii_domain.encode("ascii").decode("idna")
+    except UnicodeError:  # an ASCII label that is no valid punycode stays as it is
+        domain = ascii_domain
     return f"{local}@{domain}".lower()
 
 
