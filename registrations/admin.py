@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.urls import path
 from django.utils.translation import gettext
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 
 from . import admin_views, export, housekeeping
-from .models import ExportLog, PurgeLog, Registration
+from .models import ExportLog, PurgeLog, Registration, normalise_email
 
 
 class PurgedFilter(admin.SimpleListFilter):
@@ -28,8 +29,27 @@ class PurgedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    def clean_email(self):
+        # The unique rule names the event, a read-only field here, so Django's own
+        # constraint check skips it: without this, a taken address is a database error.
+        email = normalise_email(self.cleaned_data["email"])
+        registration = self.instance
+        taken = (
+            Registration.objects.active()
+            .filter(event_id=registration.event_id, email=email, purged_at__isnull=True)
+            .exclude(pk=registration.pk)
+        )
+        if registration.status != Registration.Status.CANCELLED and taken.exists():
+            raise forms.ValidationError(
+                _("This address is already registered for the event."), code="unique"
+            )
+        return email
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    form = RegistrationAdminForm
     list_display = [
         "person",
         "first_name",

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -98,9 +98,11 @@ def event_questions(model_admin, request, event_id, *, printable=False):
 
 
 def _set_flag(request, event):
-    registration = get_object_or_404(
-        Registration.objects.active(), pk=request.POST.get("registration"), event=event
-    )
+    try:
+        pk = int(request.POST.get("registration", ""))
+    except ValueError:
+        raise Http404 from None
+    registration = get_object_or_404(Registration.objects.active(), pk=pk, event=event)
     flag, value = request.POST.get("flag"), request.POST.get("value") == "1"
     if flag not in {"selected", "answered"}:
         raise PermissionDenied
