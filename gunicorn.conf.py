@@ -6,7 +6,11 @@ Every value can be set from the environment; see README.md, "Deployment".
 import multiprocessing
 import os
 
-# Where the TLS proxy reaches the app. A Unix socket works too: unix:/run/landtagstalk/gunicorn.sock
+# Where the TLS proxy reaches the app, and nobody else: loopback or a Unix socket
+# (unix:/run/landtagstalk/gunicorn.sock). The app believes X-Forwarded-For from its peer
+# (DJANGO_TRUSTED_PROXY_COUNT), so a client reaching gunicorn directly could pick the
+# address the rate limit and the login lockout count. On another host than the proxy,
+# bind to a private address and let the firewall admit the proxy only.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Synchronous workers: each request is short and mostly waits on PostgreSQL.

@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from . import views
 
+handler400 = "landtagstalk.errors.bad_request"
+handler403 = "landtagstalk.errors.permission_denied"
+handler404 = "landtagstalk.errors.page_not_found"
+handler500 = "landtagstalk.errors.server_error"
+
 admin.site.site_header = _("LandtagsTalk administration")
 admin.site.site_title = _("LandtagsTalk administration")
 admin.site.index_title = _("Events and registrations")

@@ -3,10 +3,11 @@ export, questions for the panel, attendance from the Zoom report. Who may use wh
 decided in ``landtagstalk.permissions``.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -18,7 +19,7 @@ from landtagstalk import permissions
 
 from . import attendance, export, housekeeping
 from .forms import ParticipantReportForm
-from .models import ExportLog, PurgeLog, Registration
+from .models import ExportLog, PurgeLog, Registration, normalise_email
 
 
 class PurgedFilter(admin.SimpleListFilter):
@@ -36,8 +37,27 @@ class PurgedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    def clean_email(self):
+        # The unique rule names the event, a read-only field here, so Django's own
+        # constraint check skips it: without this, a taken address is a database error.
+        email = normalise_email(self.cleaned_data["email"])
+        registration = self.instance
+        taken = (
+            Registration.objects.active()
+            .filter(event_id=registration.event_id, email=email, purged_at__isnull=True)
+            .exclude(pk=registration.pk)
+        )
+        if registration.status != Registration.Status.CANCELLED and taken.exists():
+            raise forms.ValidationError(
+                _("This address is already registered for the event."), code="unique"
+            )
+        return email
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    form = RegistrationAdminForm
     list_display = [
         "person",
         "first_name",
@@ -226,9 +246,12 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def _set_question_flag(self, request, event):
         flag, value = request.POST.get("flag"), request.POST.get("value") == "1"
-        pk = request.POST.get("registration", "")
-        if flag not in {"selected", "answered"} or not pk.isdigit():
+        if flag not in {"selected", "answered"}:
             raise PermissionDenied
+        try:
+            pk = int(request.POST.get("registration", ""))
+        except ValueError:
+            raise Http404 from None
         registration = get_object_or_404(Registration.objects.active(), pk=pk, event=event)
         housekeeping.set_question_flags(registration=registration, **{flag: value})
         done = {

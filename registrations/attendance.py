@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from . import housekeeping
-from .models import Registration
+from .models import Registration, normalise_email
 
 MAX_SIZE = 5 * 1024 * 1024
 # Zoom puts a summary of the meeting above the participant table; the header is
 # somewhere in the first lines.
 HEADER_SEARCH_LINES = 30
+DELIMITERS = (",", ";", "\t")
 NAME_HEADERS = {
     "name",
     "nameoriginalname",
@@ -69,19 +70,12 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _delimiter(lines):
-    try:
-        return csv.Sniffer().sniff("\n".join(lines[:5]), delimiters=",;\t").delimiter
-    except csv.Error:
-        return None
-
-
 def _find_header(lines):
     """Index, delimiter and cells of the header row: the one with e-mail and name columns."""
     fallback = None
     for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
-        delimiters = [d for d in (_delimiter(lines[index:]), ",", ";", "\t") if d]
-        for delimiter in dict.fromkeys(delimiters):
+        # Each delimiter in turn, not csv.Sniffer: it takes quadratic time on a long line.
+        for delimiter in DELIMITERS:
             cells = next(csv.reader([line], delimiter=delimiter), [])
             if not any(_is_email_header(cell) for cell in cells):
                 continue
@@ -106,7 +100,16 @@ def read_participant_report(data: bytes) -> list[Participant]:
             _("The file is larger than 5 MB. Is it really the participant report?"),
             code="too_large",
         )
-    text = _decode(data)
+    try:
+        return _read(_decode(data))
+    except csv.Error:  # e.g. a cell above the csv module's limit of 128 KiB
+        raise ValidationError(
+            _("This file cannot be read as CSV. Please upload the participant report as CSV."),
+            code="not_csv",
+        ) from None
+
+
+def _read(text):
     lines = text.splitlines()
     found = _find_header(lines)
     if found is None:
@@ -141,15 +144,16 @@ def record_attendance(*, event, participants: list[Participant]) -> Result:
         event=event, purged_at__isnull=True
     ).values_list("pk", "email", "status"):
         # An address may have a cancelled and a later active registration: take the active one.
-        known = registrations.get(email.lower())
+        email = normalise_email(email)
+        known = registrations.get(email)
         if known is None or known[1] == Registration.Status.CANCELLED:
-            registrations[email.lower()] = (pk, status)
+            registrations[email] = (pk, status)
     matched_ids = []
     for participant in participants:
         if not participant.email:
             result.without_email.append(participant.name)
             continue
-        found = registrations.get(participant.email.lower())
+        found = registrations.get(normalise_email(participant.email))
         if found is None:
             result.unmatched.append(participant)
             continue

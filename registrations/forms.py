@@ -27,7 +27,28 @@ def has_control_characters(value, *, allow_newlines=False):
     )
 
 
+def has_invisible_characters(value):
+    """Bidi overrides, zero-width and other invisible format characters (category Cf).
+
+    They make a name read differently from what is stored ("‮nnA" shows as "Ann"),
+    in the admin and in mails; nobody needs them in a name or a question.
+    """
+    return any(unicodedata.category(char) == "Cf" for char in value)
+
+
+def validate_visible(value):
+    if has_invisible_characters(value):
+        raise ValidationError(
+            _(
+                "Please remove the invisible characters (text direction marks or "
+                "zero-width characters) from this text."
+            ),
+            code="invisible_characters",
+        )
+
+
 def validate_single_line(value):
+    validate_visible(value)
     if has_control_characters(value):
         raise ValidationError(
             _("Please enter this on one line, without line breaks or control characters."),
@@ -36,6 +57,7 @@ def validate_single_line(value):
 
 
 def validate_text(value):
+    validate_visible(value)
     if has_control_characters(value, allow_newlines=True):
         raise ValidationError(
             _("Please remove the control characters from this text."),

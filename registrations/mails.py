@@ -59,6 +59,9 @@ def deliver(*, registration_id, kind):
         subject = SUBJECTS[kind]()
         context = {
             "registration": registration,
+            # Until the address is confirmed, anyone may have typed the name: a mail to a
+            # stranger carries no text from the form, so it cannot carry a phishing line.
+            "greeting_name": registration.first_name if registration.email_confirmed_at else "",
             "event": event,
             "personal_url": personal_url(registration),
             "confirm_url": confirm_url(registration),

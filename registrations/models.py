@@ -15,6 +15,43 @@ def new_token():
     return secrets.token_urlsafe(32)
 
 
+def normalise_email(address):
+    """One spelling per mailbox: lower case, the domain in IDNA's Unicode form.
+
+    ``anna@Bücher.de`` and ``anna@xn--bcher-kva.de`` are the same mailbox; stored alike
+    (``anna@bücher.de``, as the person reads it), the unique rule sees it on PostgreSQL
+    and on SQLite (whose lower() is ASCII only). The domain goes through its ASCII form
+    with the IDNA codec that Django's mail sending uses, so mails go where they went.
+    """
+    local, at, domain = address.strip().rpartition("@")
+    if not at:
+        return address.strip().lower()
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii").lower()
+    except UnicodeError:  # no valid domain name; the form refuses those anyway
+        return f"{local}@{domain}".lower()
+    try:
+        domain = ascii_domain.encode("ascii").decode("idna")
+    except UnicodeError:  # an ASCII label that is no valid punycode stays as it is
+        domain = ascii_domain
+    return f"{local}@{domain}".lower()
+
+
+class EmailAddressField(models.EmailField):
+    """An EmailField that stores and looks up addresses in their normal form."""
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if value:
+            value = normalise_email(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return normalise_email(value) if isinstance(value, str) and value else value
+
+
 # What erasing a person's data leaves of a registration: blank fields, no personal link.
 PERSONAL_FIELDS = {
     "first_name": "",
@@ -57,7 +94,7 @@ class Registration(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    email = models.EmailField(_("e-mail address"), max_length=254)
+    email = EmailAddressField(_("e-mail address"), max_length=254)
     organisation = models.CharField(_("organisation or municipality"), max_length=200, blank=True)
     question = models.TextField(_("question for the panel"), max_length=1000, blank=True)
     question_selected = models.BooleanField(_("question selected"), default=False)
@@ -85,6 +122,11 @@ class Registration(models.Model):
     )
     attended = models.BooleanField(_("attended"), default=False)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # Registering a known address again mails its owner, at most once an hour: anyone
+    # can send the form, and the owner's mailbox is not theirs to flood.
+    already_registered_mail_at = models.DateTimeField(
+        _("last “already registered” mail at"), null=True, blank=True
+    )
     purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
     # A keyed hash of the client address (services.client_hash), never the address: kept
     # only while the registration holds a seat unconfirmed, to limit seats per client.

@@ -26,10 +26,12 @@ from events.models import Event
 from landtagstalk import page_cache
 
 from . import tasks
-from .models import PERSONAL_FIELDS, Registration
+from .models import PERSONAL_FIELDS, Registration, normalise_email
 from .selectors import RegistrationState, closed_because, moves_up_from_waiting_list, seats_left
 
 Status = Registration.Status
+# At most one "already registered" mail per address and event in this time.
+ALREADY_REGISTERED_MAIL_EVERY = timedelta(hours=1)
 
 
 def lock_event(event):
@@ -169,11 +171,20 @@ def register(
             return registration, True
     except IntegrityError:
         with transaction.atomic():
-            lock_event(event.pk)
+            event = lock_event(event.pk)
             existing = _active_registration(event, email)
             if existing is None:
-                raise
-            _send_later(existing, "already_registered")
+                # Cancelled between the failed insert and this lock: the address is free
+                # again, and under the lock nobody else can take it before this call.
+                return register(
+                    event=event, first_name=first_name, last_name=last_name, email=email,
+                    organisation=organisation, question=question, language=language, now=now,
+                )
+            last_mail = existing.already_registered_mail_at
+            if last_mail is None or last_mail <= now - ALREADY_REGISTERED_MAIL_EVERY:
+                existing.already_registered_mail_at = now
+                existing.save(update_fields=["already_registered_mail_at"])
+                _send_later(existing, "already_registered")
         return existing, False
 
 
@@ -184,7 +195,11 @@ def _active_registration(event, email):
     found = (
         Registration.objects.active()
         .alias(email_lower=Lower("email"))
-        .filter(event=event, email_lower=Lower(Value(email)), purged_at__isnull=True)
+        .filter(
+            event=event,
+            email_lower=Lower(Value(normalise_email(email))),
+            purged_at__isnull=True,
+        )
         .order_by()[:1]
     )
     return found[0] if found else None

@@ -188,6 +188,13 @@ def test_healthz_answers_503_when_database_fails(client, monkeypatch):
         (1, "198.51.100.66, 203.0.113.9", "203.0.113.9"),
         (2, "198.51.100.66, 203.0.113.9", "198.51.100.66"),
         (1, "", "10.0.0.1"),
+        (1, "not-an-ip", "10.0.0.1"),
+        (1, "203.0.113.9, unknown", "10.0.0.1"),
+        (1, "203.0.113.9:5678", "203.0.113.9"),
+        (1, "[2001:db8::1]:443", "2001:db8::1"),
+        (1, "2001:DB8::1", "2001:db8::1"),
+        (1, "1.2.3.4\x00", "10.0.0.1"),
+        (2, "not-an-ip, 203.0.113.9", "10.0.0.1"),
     ],
 )
 def test_client_ip_trusts_only_the_operators_proxies(settings, proxies, forwarded, expected):

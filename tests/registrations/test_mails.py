@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 from icalendar import Calendar
 
 from registrations import mails, services
@@ -34,7 +35,9 @@ def html_of(message):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_mail_has_text_and_html_with_absolute_personal_link(event, kind):
-    registration = RegistrationFactory(event=event, status=Status.CONFIRMED)
+    registration = RegistrationFactory(
+        event=event, status=Status.CONFIRMED, email_confirmed_at=timezone.now()
+    )
 
     message = send(registration, kind)
 
@@ -48,7 +51,9 @@ def test_every_mail_has_text_and_html_with_absolute_personal_link(event, kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_mail_in_english_for_english_registrant(event, kind):
-    registration = RegistrationFactory(event=event, language="en", status=Status.CONFIRMED)
+    registration = RegistrationFactory(
+        event=event, language="en", status=Status.CONFIRMED, email_confirmed_at=timezone.now()
+    )
     message = send(registration, kind)
     assert "Hello Erika," in message.body
     assert "Kind regards" in message.body
@@ -106,8 +111,10 @@ def test_already_registered_mail_offers_confirmation_while_unconfirmed(event):
 
 
 def test_markup_in_names_is_escaped_in_html_and_plain_in_text(event):
-    registration = RegistrationFactory(event=event, first_name="<b>Erika</b>")
-    message = send(registration, "confirm_address")
+    registration = RegistrationFactory(
+        event=event, first_name="<b>Erika</b>", email_confirmed_at=timezone.now()
+    )
+    message = send(registration, "waitlisted")
     assert "Guten Tag <b>Erika</b>," in message.body
     assert "&lt;b&gt;Erika&lt;/b&gt;" in html_of(message)
     assert "<b>Erika</b>" not in html_of(message)

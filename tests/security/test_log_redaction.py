@@ -1,0 +1,58 @@
+"""Personal tokens never reach a log line: Django's own log, as well as gunicorn's."""
+
+import io
+import logging
+
+import pytest
+from django.test import Client
+
+from landtagstalk.redaction import RedactTokensFilter, redact
+from tests.factories import RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def log_output():
+    """What the root console handler of settings.LOGGING writes."""
+    (handler,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
+
+
+def test_not_found_below_personal_link_logs_no_token(client, log_output):
+    registration = RegistrationFactory()
+
+    client.get(f"/r/{registration.token}/typo/")
+
+    assert "Not Found: /r/…/typo/" in log_output.getvalue()
+    assert registration.token not in log_output.getvalue()
+
+
+def test_csrf_failure_on_personal_link_logs_no_token(log_output):
+    registration = RegistrationFactory()
+
+    response = Client(enforce_csrf_checks=True).post(f"/r/{registration.token}/confirm/")
+
+    assert response.status_code == 403
+    assert "Forbidden (CSRF cookie not set.): /r/…/confirm/" in log_output.getvalue()
+    assert registration.token not in log_output.getvalue()
+
+
+def test_filter_redacts_arguments_and_tracebacks():
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "GET %s", ("/r/s3cret/",), None)
+    try:
+        raise ValueError("/r/s3cret/data/")
+    except ValueError as error:
+        record.exc_info = (type(error), error, error.__traceback__)
+
+    RedactTokensFilter().filter(record)
+
+    assert record.getMessage() == "GET /r/…/"
+    assert "s3cret" not in record.exc_text
+
+
+def test_redact_leaves_other_paths_and_queries():
+    assert redact("/events/x/ /r/abc-_1?x=1") == "/events/x/ /r/…?x=1"
