@@ -16,7 +16,6 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from registrations import services as registration_services
 from registrations.models import Registration
 
 from . import dashboard, services
@@ -46,6 +45,46 @@ class CopyEventForm(forms.Form):
         return slug
 
 
+class EventForm(forms.ModelForm):
+    """The event form; a change registrants must know is saved only once staff confirm it."""
+
+    inform_registrants = forms.BooleanField(
+        label=_("Yes, save and send the change to these registrants"), required=False
+    )
+
+    class Meta:
+        model = Event
+        fields = []  # the admin's fieldsets choose them
+
+    def clean(self):
+        cleaned = super().clean()
+        self.recipient_counts = {}
+        if self.instance.pk is None or self.errors:
+            return cleaned
+        changes = {
+            name: cleaned[name] for name in self.changed_data if name in services.NOTICE_FIELDS
+        }
+        self.recipient_counts = services.recipient_counts(event=self.instance, changes=changes)
+        if self.recipient_counts and not cleaned.get("inform_registrants"):
+            raise forms.ValidationError(
+                _(
+                    "This change is mailed to the registrants. Please check who gets it "
+                    "below, tick the box and save again."
+                ),
+                code="confirm",
+            )
+        return cleaned
+
+    @property
+    def recipient_rows(self):
+        labels = dict(Registration.Status.choices)
+        return [(labels[status], n) for status, n in self.recipient_counts.items()]
+
+    @property
+    def recipient_total(self):
+        return sum(self.recipient_counts.values())
+
+
 class AgendaSlotInline(admin.TabularInline):
     model = AgendaSlot
     extra = 0
@@ -65,8 +104,31 @@ class AgendaSlotInline(admin.TabularInline):
         return super().get_queryset(request).prefetch_related("roles__speaker")
 
 
-# A change to one of these is a change to the calendar entry of the event.
-CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "format", "location", "is_cancelled"}
+def update_messages(result):
+    """What staff are told after saving an event: who moved up, the agenda, the mails."""
+    if result.promoted:
+        count = len(result.promoted)
+        yield ngettext(
+            "%(count)d person moved up from the waiting list and was informed.",
+            "%(count)d people moved up from the waiting list and were informed.",
+            count,
+        ) % {"count": count}
+    if result.moved_slots:
+        minutes = int(result.offset.total_seconds() // 60)
+        yield ngettext(
+            "The agenda moved with the event by %(minutes)s minutes (%(count)d slot).",
+            "The agenda moved with the event by %(minutes)s minutes (%(count)d slots).",
+            result.moved_slots,
+        ) % {"minutes": f"{minutes:+d}", "count": result.moved_slots}
+    if result.notice and result.notice.recipient_count:
+        count = result.notice.recipient_count
+        yield ngettext(
+            "The change is being mailed to %(count)d registrant; the event page shows the "
+            "progress.",
+            "The change is being mailed to %(count)d registrants; the event page shows the "
+            "progress.",
+            count,
+        ) % {"count": count}
 
 
 @admin.register(Event)
@@ -90,6 +152,7 @@ class EventAdmin(admin.ModelAdmin):
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [AgendaSlotInline]
+    form = EventForm
     actions = ["copy_as_template"]
     change_form_template = "admin/events/event/change_form.html"
     fieldsets = [
@@ -110,24 +173,17 @@ class EventAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        if change and CALENDAR_FIELDS.intersection(form.changed_data):
-            # Calendar clients replace their copy only for a higher SEQUENCE.
-            obj.sequence += 1
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            # More seats: they go to the waiting list at once, as a freed seat would.
-            promoted = registration_services.promote_waitlisted(obj)
-            if promoted:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d person moved up from the waiting list and was informed.",
-                        "%(count)d people moved up from the waiting list and were informed.",
-                        len(promoted),
-                    )
-                    % {"count": len(promoted)},
-                    messages.SUCCESS,
-                )
+        if not change:
+            return super().save_model(request, obj, form, change)
+        fields = {f.name for f in Event._meta.concrete_fields}
+        result = services.update_event(
+            event=obj,
+            changes={name: getattr(obj, name) for name in form.changed_data if name in fields},
+            user=request.user,
+        )
+        for text in update_messages(result):
+            self.message_user(request, text, messages.SUCCESS)
+        return None
 
     def get_queryset(self, request):
         counts = {
@@ -156,6 +212,9 @@ class EventAdmin(admin.ModelAdmin):
                 can_export=user.has_perm("registrations.export_registration"),
                 can_see_questions=user.has_perm("registrations.view_registration"),
                 can_record_attendance=user.has_perm("registrations.change_registration"),
+                change_notices=[
+                    (notice, services.mailed_count(notice)) for notice in obj.changes.all()[:5]
+                ],
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -177,7 +236,7 @@ class EventAdmin(admin.ModelAdmin):
         initial = {
             "starts_on": starts_on,
             "title": event.title,
-            "slug": services.unique_slug(f"{services.DATED_SLUG.sub('', event.slug)}-{starts_on}"),
+            "slug": services.copy_slug(event, starts_on),
         }
         form = CopyEventForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():

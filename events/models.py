@@ -1,5 +1,7 @@
 """Events, their agenda and the people who speak at them."""
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -102,6 +104,39 @@ class Event(models.Model):
     @property
     def registration_closes(self):
         return self.registration_closes_at or self.starts_at
+
+
+class EventChange(models.Model):
+    """A change of an event its registrants are told about, and the mails it causes.
+
+    Each registrant's ``change_mailed_sequence`` says which revision they were sent, so
+    a rerun of the mails skips everyone already told.
+    """
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="changes", verbose_name=_("event")
+    )
+    sequence = models.PositiveIntegerField(_("calendar revision"))
+    # {field: [old, new]}, datetimes as ISO text; rendered in each registrant's language.
+    changes = models.JSONField(_("changes"), encoder=DjangoJSONEncoder)
+    cancelled = models.BooleanField(_("cancellation"), default=False)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("changed by"),
+    )
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event change")
+        verbose_name_plural = _("event changes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.event} #{self.sequence}"
 
 
 class Speaker(models.Model):

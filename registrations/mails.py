@@ -1,16 +1,21 @@
 """The mails a registrant gets, rendered in the registrant's language."""
 
+import datetime
 import re
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from events.ical import build_calendar
-from events.models import Event
+from events.models import Event, EventChange
+from events.templatetags.events_tags import time_span
 
 from .models import Registration
 
@@ -46,6 +51,26 @@ def tidy(text):
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+def new_message(*, subject, body, to):
+    """A mail with the headers every mail of ours carries.
+
+    ``Auto-Submitted`` keeps out-of-office replies away (RFC 3834), ``Reply-To`` sends
+    real answers to people who read them, the Message-ID names the site's domain.
+    """
+    headers = {
+        "Auto-Submitted": "auto-generated",
+        "X-Auto-Response-Suppress": "All",
+        "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
+    }
+    return EmailMultiAlternatives(
+        subject=one_line(subject),
+        body=body,
+        to=to,
+        reply_to=[settings.REPLY_TO_EMAIL] if settings.REPLY_TO_EMAIL else None,
+        headers=headers,
+    )
+
+
 def send_registration_mail(*, registration_id, kind):
     registration = (
         Registration.objects.select_related("event").filter(pk=registration_id).first()
@@ -70,8 +95,8 @@ def send_registration_mail(*, registration_id, kind):
             "site_url": settings.SITE_URL,
             "subject": subject,
         }
-        message = EmailMultiAlternatives(
-            subject=one_line(f"{subject}: {event.title}"),
+        message = new_message(
+            subject=f"{subject}: {event.title}",
             body=tidy(render_to_string(f"registrations/email/{kind}.txt", context)),
             to=[registration.email],
         )
@@ -86,11 +111,115 @@ def send_registration_mail(*, registration_id, kind):
     return True
 
 
-def personal_calendar(registration):
-    """The personal calendar file: links the personal page, never the join link."""
+def personal_calendar(registration, *, method="PUBLISH"):
+    """The personal calendar file: links the personal page, never the join link.
+
+    A waiting list place is a tentative entry; ``method`` is REQUEST or CANCEL in the
+    mail of an event change, so calendar clients update or remove their entry.
+    """
     event = Event.objects.with_agenda().get(pk=registration.event_id)
     return build_calendar(
         [event],
         personal_url=personal_url(registration),
         cancelled=registration.status == Registration.Status.CANCELLED,
+        tentative=registration.status == Registration.Status.WAITLISTED,
+        method=method,
     )
+
+
+def change_lines(change, *, confirmed):
+    """(what, before, after) of an event change, in the active language."""
+    values = change.changes
+    lines = []
+    if "starts_at" in values or "ends_at" in values:
+        event = change.event
+        old, new = ({}, {})
+        for name in ("starts_at", "ends_at"):
+            before, after = values.get(name, [getattr(event, name)] * 2)
+            old[name], new[name] = _datetime(before), _datetime(after)
+        lines.append((_("Date and time"), time_span(_Span(**old)), time_span(_Span(**new))))
+    if "format" in values:
+        label = dict(Event.Format.choices)
+        before, after = values["format"]
+        lines.append((_("Format"), label.get(before, before), label.get(after, after)))
+    if "location" in values:
+        before, after = values["location"]
+        lines.append((_("Place"), before or "–", after or "–"))
+    if "online_url" in values and confirmed:
+        lines.append((_("Join link"), _("changed"), _("see below")))
+    return lines
+
+
+class _Span:
+    def __init__(self, *, starts_at, ends_at):
+        self.starts_at, self.ends_at = starts_at, ends_at
+
+
+def _datetime(value):
+    return datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def send_change_mail(*, registration_id, change_id):
+    """Tell one registrant about an event change, once: False when there is nothing to send.
+
+    The registration row is locked and marked with the change's revision in the same
+    transaction that sends, so a rerun (or a second worker) skips it. A mail server
+    failure rolls the mark back and the task is tried again.
+    """
+    change = EventChange.objects.select_related("event").filter(pk=change_id).first()
+    if change is None:
+        return False
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update()
+            .filter(pk=registration_id, change_mailed_sequence__lt=change.sequence)
+            .first()
+        )
+        if registration is None:
+            return False
+        registration.change_mailed_sequence = change.sequence
+        registration.save(update_fields=["change_mailed_sequence"])
+        if (
+            registration.purged_at
+            or not registration.token
+            or registration.status == Registration.Status.CANCELLED
+        ):
+            return False
+        registration.event = change.event
+        _send_change(registration, change)
+    return True
+
+
+def _send_change(registration, change):
+    event = registration.event
+    kind = "event_cancelled" if change.cancelled else "event_changed"
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    with translation.override(registration.language):
+        subject = (
+            _("The event has been cancelled") if change.cancelled else _("The event has changed")
+        )
+        context = {
+            "registration": registration,
+            "event": event,
+            "changes": change_lines(change, confirmed=confirmed),
+            "personal_url": personal_url(registration),
+            "event_url": settings.SITE_URL + event.get_absolute_url(),
+            "join_url": registration.join_url,
+            "site_url": settings.SITE_URL,
+            "subject": subject,
+        }
+        message = new_message(
+            subject=f"{subject}: {event.title}",
+            body=tidy(render_to_string(f"registrations/email/{kind}.txt", context)),
+            to=[registration.email],
+        )
+        message.attach_alternative(
+            render_to_string(f"registrations/email/{kind}.html", context), "text/html"
+        )
+        method = "CANCEL" if change.cancelled else "REQUEST"
+        message.attach(
+            f"{event.slug}.ics",
+            personal_calendar(registration, method=method),
+            "text/calendar",
+        )
+        message.send()

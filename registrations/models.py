@@ -83,6 +83,11 @@ class Registration(models.Model):
     )
     attended = models.BooleanField(_("attended"), default=False)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # The calendar revision of the last event change mailed to this person: a rerun of
+    # the change mails skips whoever has it already.
+    change_mailed_sequence = models.PositiveIntegerField(
+        _("last change mailed (revision)"), default=0, editable=False
+    )
     purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
