@@ -105,6 +105,14 @@ class Event(models.Model):
     def registration_closes(self):
         return self.registration_closes_at or self.starts_at
 
+    @property
+    def cancellation_mailed(self):
+        """True once the mails of the event's cancellation are queued, not before."""
+        if not self.is_cancelled:
+            return False
+        latest = self.changes.order_by("-sequence").first()
+        return latest is not None and latest.cancelled and latest.recipient_count > 0
+
 
 class EventChange(models.Model):
     """A change of an event its registrants are told about, and the mails it causes.

@@ -107,6 +107,13 @@ def send_registration_mail(*, registration_id, kind):
             message.attach(
                 f"{event.slug}.ics", personal_calendar(registration), "text/calendar"
             )
+        elif kind == "cancelled":
+            # Takes the entry out of a calendar the confirmation mail put it in.
+            message.attach(
+                f"{event.slug}.ics",
+                personal_calendar(registration, method="CANCEL"),
+                "text/calendar",
+            )
         message.send()
     return True
 
