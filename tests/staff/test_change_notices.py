@@ -26,7 +26,9 @@ JOIN_URL = "https://zoom.example.org/j/123456789"
 def event():
     starts = timezone.make_aware(datetime.datetime(2031, 4, 29, 18, 0))
     event = EventFactory(
-        title="LandtagsTalk: Digital", starts_at=starts, ends_at=starts + datetime.timedelta(hours=2)
+        title="LandtagsTalk: Digital",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
     )
     AgendaSlotFactory(event=event, starts_at=starts, title="Begrüßung")
     AgendaSlotFactory(event=event, starts_at=starts + datetime.timedelta(minutes=5), title="Impuls")
@@ -43,7 +45,9 @@ def people(event):
         "waitlisted": RegistrationFactory(
             event=event, status=Status.WAITLISTED, email="wait@example.org", language="en"
         ),
-        "pending": RegistrationFactory(event=event, status=Status.PENDING, email="pend@example.org"),
+        "pending": RegistrationFactory(
+            event=event, status=Status.PENDING, email="pend@example.org"
+        ),
         "cancelled": RegistrationFactory(
             event=event, status=Status.CANCELLED, email="gone@example.org"
         ),
@@ -111,7 +115,10 @@ def test_admin_confirmed_change_mails_everyone_once_and_moves_the_agenda(
         "18:30", "18:35",
     ]
     page = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
-    assert "Das Programm wurde mit der Veranstaltung um +30 Minuten verschoben (2 Programmpunkte)." in page
+    assert (
+        "Das Programm wurde mit der Veranstaltung um +30 Minuten verschoben (2 Programmpunkte)."
+        in page
+    )
     assert "Die Änderung wird an 3 Angemeldete gemailt" in page
     assert "3 von 3" in page  # progress of the mails
 
