@@ -64,7 +64,7 @@ def event_questions(model_admin, request, event_id, *, printable=False):
         return _set_flag(request, event)
     oldest_first = request.GET.get("order") == "oldest"
     selected_only = request.GET.get("selected") == "1"
-    asked = Registration.objects.filter(event=event).active().exclude(question="")
+    asked = _questions(event)
     totals = asked.aggregate(
         total=Count("pk"),
         selected=Count("pk", filter=Q(question_selected=True)),
@@ -97,10 +97,18 @@ def event_questions(model_admin, request, event_id, *, printable=False):
     return TemplateResponse(request, f"admin/registrations/registration/{template}.html", context)
 
 
-def _set_flag(request, event):
-    registration = get_object_or_404(
-        Registration.objects.active(), pk=request.POST.get("registration"), event=event
+def _questions(event):
+    """Questions for the moderator: only of people who confirmed their address, so that
+    nobody can put words on the panel's list under someone else's address."""
+    return (
+        Registration.objects.filter(event=event, email_confirmed_at__isnull=False)
+        .active()
+        .exclude(question="")
     )
+
+
+def _set_flag(request, event):
+    registration = get_object_or_404(_questions(event), pk=request.POST.get("registration"))
     flag, value = request.POST.get("flag"), request.POST.get("value") == "1"
     if flag not in {"selected", "answered"}:
         raise PermissionDenied
