@@ -16,6 +16,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from registrations import admin_views, outreach
 from registrations.models import Registration
 
 from . import dashboard, services
@@ -212,6 +213,13 @@ class EventAdmin(admin.ModelAdmin):
                 can_export=user.has_perm("registrations.export_registration"),
                 can_see_questions=user.has_perm("registrations.view_registration"),
                 can_record_attendance=user.has_perm("registrations.change_registration"),
+                can_write_to_registrants=admin_views.may_write_to_registrants(user),
+                registrant_messages=[
+                    (message, outreach.sent_count(message))
+                    for message in obj.messages.select_related("sender")[:10]
+                ]
+                if admin_views.may_write_to_registrants(user)
+                else [],
                 change_notices=[
                     (notice, services.mailed_count(notice)) for notice in obj.changes.all()[:5]
                 ],

@@ -123,6 +123,11 @@ class RegistrationAdmin(admin.ModelAdmin):
                 name="registrations_registration_event_questions_print",
             ),
             path(
+                "event/<int:event_id>/messages/",
+                event_view(admin_views.event_messages),
+                name="registrations_registration_event_messages",
+            ),
+            path(
                 "event/<int:event_id>/attendance/",
                 event_view(admin_views.event_attendance),
                 name="registrations_registration_event_attendance",

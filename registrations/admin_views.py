@@ -1,4 +1,6 @@
-"""Staff pages of one event in the admin: export, questions for the panel, attendance upload."""
+"""Staff pages of one event in the admin: export, questions, attendance, messages."""
+
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -6,14 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.models import Event
 
-from . import attendance, export, housekeeping
-from .models import Registration
+from . import attendance, export, housekeeping, mails, outreach
+from .models import RegistrantMessage, Registration
 
 VIEW = "registrations.view_registration"
 CHANGE = "registrations.change_registration"
@@ -23,6 +27,11 @@ EXPORT = "registrations.export_registration"
 def _require(request, permission):
     if not request.user.has_perm(permission):
         raise PermissionDenied
+
+
+def may_write_to_registrants(user):
+    """Writing to registrants: only the group that sees people (Teilnehmermanagement)."""
+    return user.has_perm(CHANGE)
 
 
 def _context(model_admin, request, event, title, **extra):
@@ -165,3 +174,107 @@ def event_attendance(model_admin, request, event_id):
         attended=Registration.objects.filter(event=event, attended=True).count(),
     )
     return TemplateResponse(request, "admin/registrations/registration/attendance.html", context)
+
+
+class RegistrantMessageForm(forms.Form):
+    audiences = forms.MultipleChoiceField(
+        label=gettext_lazy("Recipients"),
+        choices=RegistrantMessage.Audience.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Cancelled registrations never get a message."),
+    )
+    subject = forms.CharField(
+        label=gettext_lazy("Subject"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"class": "lt-wide"}),
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Text"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 12, "class": "lt-wide"}),
+        help_text=gettext_lazy(
+            "Plain text; web addresses become links. The mail starts with “Hello <first "
+            "name>,” and ends with the personal link and the sender. Placeholders: "
+            "{first_name}, {personal_link}, and for confirmed people only {join_link}."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            outreach.check_text(
+                cleaned["subject"] + cleaned["body"], audiences=cleaned["audiences"]
+            )
+        return cleaned
+
+
+def event_messages(model_admin, request, event_id):
+    """Write to the registrants of one event: preview with a real registrant, then send."""
+    if not may_write_to_registrants(request.user):
+        raise PermissionDenied
+    event = get_object_or_404(Event, pk=event_id)
+    form = RegistrantMessageForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "send" in request.POST:
+            if _sent_just_now(event, request.user, data):
+                messages.warning(request, _("This message was sent a moment ago already."))
+            else:
+                message = outreach.send_message(event=event, sender=request.user, **data)
+                model_admin.log_change(request, event, f"Message to registrants: {message}")
+                messages.success(
+                    request,
+                    _("The message is being sent to %(count)s people.")
+                    % {"count": message.recipient_count},
+                )
+            return HttpResponseRedirect(request.path)
+        preview = _preview(event, data)
+    sent = event.messages.select_related("sender")
+    context = _context(
+        model_admin,
+        request,
+        event,
+        _("Messages to registrants"),
+        form=form,
+        preview=preview,
+        sent_messages=[(m, outreach.sent_count(m)) for m in sent[:50]],
+    )
+    return TemplateResponse(request, "admin/registrations/registration/messages.html", context)
+
+
+def _sent_just_now(event, user, data):
+    """The same text by the same person in the last minutes: a second click, not a message."""
+    return event.messages.filter(
+        sender=user,
+        subject=data["subject"],
+        body=data["body"],
+        created_at__gte=timezone.now() - timedelta(minutes=10),
+    ).exists()
+
+
+def _preview(event, data):
+    recipients = outreach.recipients(event=event, audiences=data["audiences"])
+    count = recipients.count()
+    example = recipients.select_related("event").first()
+    if example is None:
+        return {"count": 0}
+    link = mails.personal_url(example)
+    with translation.override(example.language):
+        body = outreach.fill_in(data["body"], registration=example, personal_url=link)
+        text = render_to_string(
+            "registrations/email/message.txt",
+            {
+                "registration": example,
+                "event": event,
+                "body": body,
+                "personal_url": link,
+                "event_url": mails.settings.SITE_URL + event.get_absolute_url(),
+            },
+        )
+    return {
+        "count": count,
+        "example": example,
+        "subject": outreach.fill_in(data["subject"], registration=example, personal_url=link),
+        "text": mails.tidy(text),
+    }

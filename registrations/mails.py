@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events.ical import build_calendar
@@ -230,3 +230,54 @@ def _send_change(registration, change):
             "text/calendar",
         )
         message.send()
+
+
+def send_registrant_message(*, delivery_id):
+    """Send one recipient a message staff wrote, once: False when there is nothing to send."""
+    from .models import MessageDelivery
+    from .outreach import fill_in
+
+    with transaction.atomic():
+        delivery = (
+            MessageDelivery.objects.select_for_update()
+            .filter(pk=delivery_id, sent_at__isnull=True)
+            .first()
+        )
+        if delivery is None:
+            return False
+        delivery.sent_at = timezone.now()
+        delivery.save(update_fields=["sent_at"])
+        registration = (
+            Registration.objects.select_related("event").filter(pk=delivery.registration_id)
+        ).first()
+        if (
+            registration is None
+            or registration.purged_at
+            or not registration.token
+            or registration.status == Registration.Status.CANCELLED
+        ):
+            return False
+        message = delivery.message
+        event = registration.event
+        link = personal_url(registration)
+        with translation.override(registration.language):
+            subject = fill_in(message.subject, registration=registration, personal_url=link)
+            context = {
+                "registration": registration,
+                "event": event,
+                "body": fill_in(message.body, registration=registration, personal_url=link),
+                "personal_url": link,
+                "event_url": settings.SITE_URL + event.get_absolute_url(),
+                "site_url": settings.SITE_URL,
+                "subject": subject,
+            }
+            mail = new_message(
+                subject=subject,
+                body=tidy(render_to_string("registrations/email/message.txt", context)),
+                to=[registration.email],
+            )
+            mail.attach_alternative(
+                render_to_string("registrations/email/message.html", context), "text/html"
+            )
+            mail.send()
+    return True

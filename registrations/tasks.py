@@ -52,9 +52,10 @@ def send_registration_mail(*, registration_id: int, kind: str, attempt: int = 1)
         raise
 
 
-def _retry_later(mail_task, error, *, attempt, registration_id, **kwargs):
+def _retry_later(mail_task, error, *, attempt, **kwargs):
     """Enqueue ``mail_task`` again after a back-off, or log why it is not tried again."""
     kind = kwargs.get("kind") or mail_task.name
+    registration_id = kwargs.get("registration_id") or f"(delivery {kwargs.get('delivery_id')})"
     backend = mail_task.get_backend()
     if is_permanent(error) or attempt >= settings.MAIL_RETRY_MAX_ATTEMPTS:
         logger.error(
@@ -69,9 +70,7 @@ def _retry_later(mail_task, error, *, attempt, registration_id, **kwargs):
         )
     else:
         run_after = timezone.now() + retry_delay(attempt)
-        mail_task.using(run_after=run_after).enqueue(
-            registration_id=registration_id, attempt=attempt + 1, **kwargs
-        )
+        mail_task.using(run_after=run_after).enqueue(attempt=attempt + 1, **kwargs)
         logger.warning(
             "Mail %s to registration %s failed (attempt %s): %r; trying again at %s",
             kind, registration_id, attempt, error, run_after.isoformat(),
@@ -124,6 +123,43 @@ def enqueue_mail(*, registration_id, kind):
 
     def enqueue():
         send_registration_mail.enqueue(registration_id=registration_id, kind=kind)
+
+    if _queues_in_database():
+        enqueue()
+    else:
+        transaction.on_commit(enqueue, robust=True)
+
+
+@task()
+def send_registrant_messages(*, message_id: int) -> int:
+    """Queue one task per recipient of a staff message who does not have it yet."""
+    from .models import MessageDelivery
+
+    waiting = MessageDelivery.objects.filter(message_id=message_id, sent_at__isnull=True)
+    count = 0
+    for delivery_id in waiting.values_list("pk", flat=True).order_by("pk").iterator():
+        send_registrant_message.enqueue(delivery_id=delivery_id)
+        count += 1
+    return count
+
+
+@task()
+def send_registrant_message(*, delivery_id: int, attempt: int = 1) -> bool:
+    """Send one recipient a staff message, unless they have it already."""
+    try:
+        return mails.send_registrant_message(delivery_id=delivery_id)
+    except (smtplib.SMTPException, OSError) as error:
+        _retry_later(
+            send_registrant_message, error, attempt=attempt, delivery_id=delivery_id
+        )
+        raise
+
+
+def enqueue_registrant_message(*, message_id):
+    """Queue the mails of a staff message with the message (see ``enqueue_mail``)."""
+
+    def enqueue():
+        send_registrant_messages.enqueue(message_id=message_id)
 
     if _queues_in_database():
         enqueue()
