@@ -1,5 +1,7 @@
 """Staff admin for events, their agenda and speakers (group "Redaktion")."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -46,6 +48,15 @@ class CopyEventForm(forms.Form):
         return slug
 
 
+def _shown(value):
+    """A field value as staff read it in the confirmation."""
+    if isinstance(value, datetime.datetime):
+        return date_format(localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return dict(Event.Format.choices).get(value, value) or "–"
+
+
 class EventForm(forms.ModelForm):
     """The event form; a change registrants must know is saved only once staff confirm it."""
 
@@ -66,11 +77,15 @@ class EventForm(forms.ModelForm):
             name: cleaned[name] for name in self.changed_data if name in services.NOTICE_FIELDS
         }
         self.recipient_counts = services.recipient_counts(event=self.instance, changes=changes)
+        self.change_rows = [
+            (Event._meta.get_field(name).verbose_name, _shown(self.initial.get(name)), _shown(new))
+            for name, new in changes.items()
+        ]
         if self.recipient_counts and not cleaned.get("inform_registrants"):
             raise forms.ValidationError(
                 _(
-                    "This change is mailed to the registrants. Please check who gets it "
-                    "below, tick the box and save again."
+                    "This change is mailed to the registrants. Please check who gets it in "
+                    "the box “Inform the registrants”, tick it and save again."
                 ),
                 code="confirm",
             )

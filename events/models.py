@@ -146,6 +146,9 @@ class EventChange(models.Model):
     def __str__(self):
         return f"{self.event} #{self.sequence}"
 
+    def field_labels(self):
+        return ", ".join(str(Event._meta.get_field(name).verbose_name) for name in self.changes)
+
 
 class Speaker(models.Model):
     name = models.CharField(_("name"), max_length=200)
