@@ -91,7 +91,10 @@ def test_admin_asks_to_confirm_with_counts_per_status_and_saves_nothing(
     html = response.content.decode()
     assert response.status_code == 200
     assert "Diese Änderung geht per Mail an die Angemeldeten" in html
-    assert "<td>Beginn</td><td>29. April 2031, 18:00 Uhr</td><td>29. April 2031, 18:30 Uhr</td>" in html
+    assert (
+        "<td>Beginn</td><td>29. April 2031, 18:00 Uhr</td><td>29. April 2031, 18:30 Uhr</td>"
+        in html
+    )
     assert "<td>Bestätigt</td><td>1</td>" in html
     assert "<td>Warteliste</td><td>1</td>" in html
     assert "<td>Bestätigung ausstehend</td><td>1</td>" in html
