@@ -137,8 +137,9 @@ class ParticipantReportForm(forms.Form):
     report = forms.FileField(
         label=gettext_lazy("Participant report (CSV)"),
         help_text=gettext_lazy(
-            "In Zoom: Reports → Usage → Participants → Export. At most 5 MB. "
-            "People are matched by their e-mail address."
+            "In Zoom: Reports → Usage → Participants → Export, or for a webinar Reports → "
+            "Webinar → Attendee Report. At most 5 MB. People are matched by their e-mail "
+            "address; hosts and panelists are left out."
         ),
     )
 
