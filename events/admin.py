@@ -1,5 +1,7 @@
 """Staff admin for events, their agenda and speakers (group "Redaktion")."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -16,8 +18,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from landtagstalk import permissions
-from registrations import selectors
-from registrations import services as registration_services
+from registrations import outreach, selectors
+from registrations.models import Registration
 
 from . import dashboard, services
 from .models import AgendaSlot, Event, LegalPage, SlotSpeaker, Speaker
@@ -46,6 +48,59 @@ class CopyEventForm(forms.Form):
         return slug
 
 
+def _shown(value):
+    """A field value as staff read it in the confirmation."""
+    if isinstance(value, datetime.datetime):
+        return date_format(localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return dict(Event.Format.choices).get(value, value) or "–"
+
+
+class EventForm(forms.ModelForm):
+    """The event form; a change registrants must know is saved only once staff confirm it."""
+
+    inform_registrants = forms.BooleanField(
+        label=_("Yes, save and send the change to these registrants"), required=False
+    )
+
+    class Meta:
+        model = Event
+        fields = []  # the admin's fieldsets choose them
+
+    def clean(self):
+        cleaned = super().clean()
+        self.recipient_counts = {}
+        if self.instance.pk is None or self.errors:
+            return cleaned
+        changes = {
+            name: cleaned[name] for name in self.changed_data if name in services.NOTICE_FIELDS
+        }
+        self.recipient_counts = services.recipient_counts(event=self.instance, changes=changes)
+        self.change_rows = [
+            (Event._meta.get_field(name).verbose_name, _shown(self.initial.get(name)), _shown(new))
+            for name, new in changes.items()
+        ]
+        if self.recipient_counts and not cleaned.get("inform_registrants"):
+            raise forms.ValidationError(
+                _(
+                    "This change is mailed to the registrants. Please check who gets it in "
+                    "the box “Inform the registrants”, tick it and save again."
+                ),
+                code="confirm",
+            )
+        return cleaned
+
+    @property
+    def recipient_rows(self):
+        labels = dict(Registration.Status.choices)
+        return [(labels[status], n) for status, n in self.recipient_counts.items()]
+
+    @property
+    def recipient_total(self):
+        return sum(self.recipient_counts.values())
+
+
 class AgendaSlotInline(admin.TabularInline):
     model = AgendaSlot
     extra = 0
@@ -65,8 +120,31 @@ class AgendaSlotInline(admin.TabularInline):
         return super().get_queryset(request).prefetch_related("roles__speaker")
 
 
-# A change to one of these is a change to the calendar entry of the event.
-CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "format", "location", "is_cancelled"}
+def update_messages(result):
+    """What staff are told after saving an event: who moved up, the agenda, the mails."""
+    if result.promoted:
+        count = len(result.promoted)
+        yield ngettext(
+            "%(count)d person moved up from the waiting list and was informed.",
+            "%(count)d people moved up from the waiting list and were informed.",
+            count,
+        ) % {"count": count}
+    if result.moved_slots:
+        minutes = int(result.offset.total_seconds() // 60)
+        yield ngettext(
+            "The agenda moved with the event by %(minutes)s minutes (%(count)d slot).",
+            "The agenda moved with the event by %(minutes)s minutes (%(count)d slots).",
+            result.moved_slots,
+        ) % {"minutes": f"{minutes:+d}", "count": result.moved_slots}
+    if result.notice and result.notice.recipient_count:
+        count = result.notice.recipient_count
+        yield ngettext(
+            "The change is being mailed to %(count)d registrant; the event page shows the "
+            "progress.",
+            "The change is being mailed to %(count)d registrants; the event page shows the "
+            "progress.",
+            count,
+        ) % {"count": count}
 
 
 @admin.register(Event)
@@ -90,6 +168,7 @@ class EventAdmin(admin.ModelAdmin):
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [AgendaSlotInline]
+    form = EventForm
     actions = ["copy_as_template"]
     change_form_template = "admin/events/event/change_form.html"
     fieldsets = [
@@ -110,24 +189,17 @@ class EventAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        if change and CALENDAR_FIELDS.intersection(form.changed_data):
-            # Calendar clients replace their copy only for a higher SEQUENCE.
-            obj.sequence += 1
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            # More seats: they go to the waiting list at once, as a freed seat would.
-            promoted = registration_services.promote_waitlisted(obj)
-            if promoted:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d person moved up from the waiting list and was informed.",
-                        "%(count)d people moved up from the waiting list and were informed.",
-                        len(promoted),
-                    )
-                    % {"count": len(promoted)},
-                    messages.SUCCESS,
-                )
+        if not change:
+            return super().save_model(request, obj, form, change)
+        fields = {f.name for f in Event._meta.concrete_fields}
+        result = services.update_event(
+            event=obj,
+            changes={name: getattr(obj, name) for name in form.changed_data if name in fields},
+            user=request.user,
+        )
+        for text in update_messages(result):
+            self.message_user(request, text, messages.SUCCESS)
+        return None
 
     def get_queryset(self, request):
         # Ordered again: with the counts' GROUP BY the model's default order no longer counts,
@@ -155,6 +227,16 @@ class EventAdmin(admin.ModelAdmin):
                 can_export=permissions.can_export_attendees(user),
                 can_see_questions=permissions.can_see_people(user),
                 can_record_attendance=permissions.can_record_attendance(user),
+                can_write_to_registrants=permissions.can_write_to_registrants(user),
+                registrant_messages=[
+                    (message, outreach.sent_count(message))
+                    for message in obj.messages.select_related("sender")[:10]
+                ]
+                if permissions.can_write_to_registrants(user)
+                else [],
+                change_notices=[
+                    (notice, services.mailed_count(notice)) for notice in obj.changes.all()[:5]
+                ],
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -179,7 +261,7 @@ class EventAdmin(admin.ModelAdmin):
         initial = {
             "starts_on": starts_on,
             "title": event.title,
-            "slug": services.unique_slug(f"{services.DATED_SLUG.sub('', event.slug)}-{starts_on}"),
+            "slug": services.copy_slug(event, starts_on),
         }
         form = CopyEventForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():

@@ -5,13 +5,14 @@ links the personal page, which shows the join link to a confirmed registrant.
 """
 
 from datetime import timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEvent
 
 PRODUCT_ID = "-//LandtagsTalk//Veranstaltungen//DE"
@@ -21,24 +22,40 @@ def event_uid(event):
     return f"event-{event.pk}@{urlsplit(settings.SITE_URL).hostname}"
 
 
-def build_calendar(events, *, name=None, personal_url=None, cancelled=False, now=None):
+def build_calendar(
+    events,
+    *,
+    name=None,
+    personal_url=None,
+    cancelled=False,
+    tentative=False,
+    method="PUBLISH",
+    now=None,
+):
     """Return the iCalendar bytes of ``events``, with their agenda slots prefetched.
 
     ``personal_url`` replaces the event page as the link of a personal calendar file;
-    ``cancelled`` marks its event as cancelled for this person.
+    ``cancelled`` marks its event as cancelled for this person, ``tentative`` as not
+    certain (a waiting list place). ``method`` REQUEST updates an entry a calendar client
+    holds, CANCEL removes it (RFC 5546; both name the organiser).
     """
     now = now or timezone.now()
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     if name:
         calendar.add("x-wr-calname", name)
+    if method == "CANCEL":
+        cancelled = True
     for event in events:
-        calendar.add_component(
-            _calendar_event(event, personal_url=personal_url, cancelled=cancelled, now=now)
-        )
+        entry = _calendar_event(event, personal_url=personal_url, cancelled=cancelled, now=now)
+        if tentative and entry["status"] == "CONFIRMED":
+            entry["status"] = "TENTATIVE"
+        if method != "PUBLISH":
+            entry.add("organizer", _organizer(event))
+        calendar.add_component(entry)
     if events:
         local_dates = [timezone.localtime(event.starts_at).date() for event in events]
         calendar.add_missing_timezones(
@@ -64,6 +81,13 @@ def _calendar_event(event, *, personal_url, cancelled, now):
         entry.add("categories", [event.series])
     entry.add("status", "CANCELLED" if cancelled or event.is_cancelled else "CONFIRMED")
     return entry
+
+
+def _organizer(event):
+    address = parseaddr(settings.REPLY_TO_EMAIL or settings.DEFAULT_FROM_EMAIL)[1]
+    organizer = vCalAddress(f"mailto:{address or 'noreply@localhost'}")
+    organizer.params["cn"] = event.organiser
+    return organizer
 
 
 def _description(event, *, url, personal):

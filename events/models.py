@@ -1,5 +1,7 @@
 """Events, their agenda and the people who speak at them."""
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -124,6 +126,50 @@ class Event(models.Model):
     @property
     def registration_closes(self):
         return self.registration_closes_at or self.starts_at
+
+    @property
+    def cancellation_mailed(self):
+        """True once the mails of the event's cancellation are queued, not before."""
+        if not self.is_cancelled:
+            return False
+        latest = self.changes.order_by("-sequence").first()
+        return latest is not None and latest.cancelled and latest.recipient_count > 0
+
+
+class EventChange(models.Model):
+    """A change of an event its registrants are told about, and the mails it causes.
+
+    Each registrant's ``change_mailed_sequence`` says which revision they were sent, so
+    a rerun of the mails skips everyone already told.
+    """
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="changes", verbose_name=_("event")
+    )
+    sequence = models.PositiveIntegerField(_("calendar revision"))
+    # {field: [old, new]}, datetimes as ISO text; rendered in each registrant's language.
+    changes = models.JSONField(_("changes"), encoder=DjangoJSONEncoder)
+    cancelled = models.BooleanField(_("cancellation"), default=False)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("changed by"),
+    )
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event change")
+        verbose_name_plural = _("event changes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.event} #{self.sequence}"
+
+    def field_labels(self):
+        return ", ".join(str(Event._meta.get_field(name).verbose_name) for name in self.changes)
 
 
 class Speaker(models.Model):

@@ -142,6 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalisation: German first, English second.
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
+# Dates as people here write them, in both languages (see the modules).
+FORMAT_MODULE_PATH = ["landtagstalk.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
@@ -182,6 +184,10 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "LandtagsTalk <noreply@localhost>")
+# Where answers to the mails go (out-of-office replies too); none when empty.
+REPLY_TO_EMAIL = os.environ.get("DJANGO_REPLY_TO_EMAIL", "")
+# Zoom reports: "attended" only from this many minutes in the session.
+ATTENDANCE_MIN_MINUTES = int(os.environ.get("ATTENDANCE_MIN_MINUTES", "5"))
 
 # Background tasks: run at once by default; the database backend and its db_worker in
 # production (DJANGO_TASKS_BACKEND=database), which retries mails and survives restarts.

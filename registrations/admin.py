@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from landtagstalk import permissions
 
-from . import attendance, export, housekeeping
-from .forms import ParticipantReportForm
+from . import attendance, export, housekeeping, outreach, selectors
+from .forms import ParticipantReportForm, RegistrantMessageForm
 from .models import ExportLog, PurgeLog, Registration, normalise_email
 
 
@@ -140,6 +140,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_remind_permission(self, request):
         return permissions.can_write_to_registrants(request.user)
 
+    def has_message_permission(self, request):
+        return permissions.can_write_to_registrants(request.user)
+
     @admin.display(description=_("last name"), ordering="last_name")
     def person(self, registration):
         if registration.purged_at:
@@ -162,6 +165,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             event_page(self.event_questions_view, "questions/"),
             event_page(self.event_questions_view, "questions/print/", printable=True),
             event_page(self.event_attendance_view, "attendance/"),
+            event_page(self.event_messages_view, "messages/"),
             *super().get_urls(),
         ]
 
@@ -211,7 +215,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             return self._set_question_flag(request, event)
         oldest_first = request.GET.get("order") == "oldest"
         selected_only = request.GET.get("selected") == "1"
-        asked = Registration.objects.filter(event=event).active().exclude(question="")
+        asked = selectors.questions_for_the_panel(event)
         totals = asked.aggregate(
             total=Count("pk"),
             selected=Count("pk", filter=Q(question_selected=True)),
@@ -252,7 +256,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             pk = int(request.POST.get("registration", ""))
         except ValueError:
             raise Http404 from None
-        registration = get_object_or_404(Registration.objects.active(), pk=pk, event=event)
+        registration = get_object_or_404(selectors.questions_for_the_panel(event), pk=pk)
         housekeeping.set_question_flags(registration=registration, **{flag: value})
         done = {
             ("selected", True): gettext("The question of %(name)s is selected for the panel."),
@@ -289,6 +293,45 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
         return TemplateResponse(
             request, "admin/registrations/registration/attendance.html", context
+        )
+
+    def event_messages_view(self, request, event_id):
+        """Write to the registrants of one event: preview with a real registrant, then send."""
+        if not self.has_message_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        form = RegistrantMessageForm(request.POST or None)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if "send" in request.POST:
+                if outreach.sent_just_now(event=event, sender=request.user, **data):
+                    self.message_user(
+                        request,
+                        gettext("This message was sent a moment ago already."),
+                        messages.WARNING,
+                    )
+                else:
+                    message = outreach.send_message(event=event, sender=request.user, **data)
+                    self.log_change(request, event, f"Message to registrants: {message}")
+                    self.message_user(
+                        request,
+                        gettext("The message is being sent to %(count)s people.")
+                        % {"count": message.recipient_count},
+                    )
+                return HttpResponseRedirect(request.path)
+            preview = outreach.preview(event=event, **data)
+        sent = event.messages.select_related("sender")
+        context = self.event_page_context(
+            request,
+            event,
+            gettext("Messages to registrants"),
+            form=form,
+            preview=preview,
+            sent_messages=[(m, outreach.sent_count(m)) for m in sent[:50]],
+        )
+        return TemplateResponse(
+            request, "admin/registrations/registration/messages.html", context
         )
 
     def changelist_view(self, request, extra_context=None):

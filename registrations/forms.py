@@ -1,4 +1,4 @@
-"""The registration form of the public event page, and the staff upload of the Zoom report."""
+"""The public registration form; the staff forms for the Zoom report and for messages."""
 
 import unicodedata
 
@@ -12,7 +12,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from . import attendance
+from . import attendance, outreach
+from .models import RegistrantMessage
 
 # Line and paragraph separators break mail headers and calendar lines like CR/LF do.
 LINE_BREAKING = {"\u2028", "\u2029", "\u0085"}
@@ -168,8 +169,9 @@ class ParticipantReportForm(forms.Form):
     report = forms.FileField(
         label=_("Participant report (CSV)"),
         help_text=_(
-            "In Zoom: Reports → Usage → Participants → Export. At most 5 MB. "
-            "People are matched by their e-mail address."
+            "In Zoom: Reports → Usage → Participants → Export, or for a webinar Reports → "
+            "Webinar → Attendee Report. At most 5 MB. People are matched by their e-mail "
+            "address; hosts and panelists are left out."
         ),
     )
 
@@ -181,3 +183,35 @@ class ParticipantReportForm(forms.Form):
             )
         self.participants = attendance.read_participant_report(report.read())
         return report
+
+
+class RegistrantMessageForm(forms.Form):
+    audiences = forms.MultipleChoiceField(
+        label=_("Recipients"),
+        choices=RegistrantMessage.Audience.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Cancelled registrations never get a message."),
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"class": "lt-wide"}),
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 12, "class": "lt-wide"}),
+        help_text=_(
+            "Plain text; web addresses become links. The mail starts with “Hello <first "
+            "name>,” and ends with the personal link and the sender. Placeholders: "
+            "{first_name}, {personal_link}, and for confirmed people only {join_link}."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            outreach.check_text(
+                cleaned["subject"] + cleaned["body"], audiences=cleaned["audiences"]
+            )
+        return cleaned

@@ -127,6 +127,11 @@ class Registration(models.Model):
     already_registered_mail_at = models.DateTimeField(
         _("last “already registered” mail at"), null=True, blank=True
     )
+    # The calendar revision of the last event change mailed to this person: a rerun of
+    # the change mails skips whoever has it already.
+    change_mailed_sequence = models.PositiveIntegerField(
+        _("last change mailed (revision)"), default=0, editable=False
+    )
     purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
     # A keyed hash of the client address (services.client_hash), never the address: kept
     # only while the registration holds a seat unconfirmed, to limit seats per client.
@@ -226,3 +231,63 @@ class PurgeLog(models.Model):
 
     def __str__(self):
         return f"{self.event} {self.created_at:%Y-%m-%d}"
+
+
+class RegistrantMessage(models.Model):
+    """A message staff wrote to the registrants of an event: kept as sent, with its reach."""
+
+    class Audience(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("Waiting list")
+        PENDING = "pending", _("Pending confirmation")
+        ATTENDED = "attended", _("Attended")
+        NOT_ATTENDED = "not_attended", _("Confirmed, did not attend")
+
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="messages", verbose_name=_("event")
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        verbose_name=_("sent by"),
+    )
+    audiences = models.JSONField(_("recipients chosen"), default=list)
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("text"), max_length=10000)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message to registrants")
+        verbose_name_plural = _("messages to registrants")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.subject
+
+    def audience_labels(self):
+        labels = dict(self.Audience.choices)
+        return [labels.get(value, value) for value in self.audiences]
+
+
+class MessageDelivery(models.Model):
+    """One recipient of a message; ``sent_at`` makes a rerun skip whoever has it."""
+
+    message = models.ForeignKey(
+        RegistrantMessage, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="message_deliveries"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "registration"], name="messagedelivery_unique_recipient"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.message_id} → {self.registration_id}"

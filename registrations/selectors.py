@@ -126,3 +126,13 @@ def seat_drift(events=None) -> list[tuple[Event, int, int]]:
     )
     drifted = events.exclude(seats_held=F("real_seats_held")).order_by("pk")
     return [(event, event.seats_held, event.real_seats_held) for event in drifted]
+
+
+def questions_for_the_panel(event):
+    """Questions for the moderator: only of people who confirmed their address, so that
+    nobody can put words on the panel's list under someone else's address."""
+    return (
+        Registration.objects.filter(event=event, email_confirmed_at__isnull=False)
+        .active()
+        .exclude(question="")
+    )

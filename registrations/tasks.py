@@ -44,28 +44,71 @@ def send_registration_mail(*, registration_id: int, kind: str, attempt: int = 1)
     try:
         return mails.deliver(registration_id=registration_id, kind=kind)
     except (smtplib.SMTPException, OSError) as error:
-        backend = send_registration_mail.get_backend()
-        if is_permanent(error) or attempt >= settings.MAIL_RETRY_MAX_ATTEMPTS:
-            logger.error(
-                "Mail %s to registration %s failed for good after %s attempt(s): %r",
-                kind, registration_id, attempt, error,
-            )
-        elif not backend.supports_defer:
-            logger.error(
-                "Mail %s to registration %s failed: %r; the %s backend cannot try again "
-                "later (use DJANGO_TASKS_BACKEND=database in production)",
-                kind, registration_id, error, type(backend).__name__,
-            )
-        else:
-            run_after = timezone.now() + retry_delay(attempt)
-            send_registration_mail.using(run_after=run_after).enqueue(
-                registration_id=registration_id, kind=kind, attempt=attempt + 1
-            )
-            logger.warning(
-                "Mail %s to registration %s failed (attempt %s): %r; trying again at %s",
-                kind, registration_id, attempt, error, run_after.isoformat(),
-            )
+        _retry_later(
+            send_registration_mail, error, attempt=attempt,
+            registration_id=registration_id, kind=kind,
+        )
         # The task result records the failure; the retry is a task of its own.
+        raise
+
+
+def _retry_later(mail_task, error, *, attempt, **kwargs):
+    """Enqueue ``mail_task`` again after a back-off, or log why it is not tried again."""
+    kind = kwargs.get("kind") or mail_task.name
+    registration_id = kwargs.get("registration_id") or f"(delivery {kwargs.get('delivery_id')})"
+    backend = mail_task.get_backend()
+    if is_permanent(error) or attempt >= settings.MAIL_RETRY_MAX_ATTEMPTS:
+        logger.error(
+            "Mail %s to registration %s failed for good after %s attempt(s): %r",
+            kind, registration_id, attempt, error,
+        )
+    elif not backend.supports_defer:
+        logger.error(
+            "Mail %s to registration %s failed: %r; the %s backend cannot try again "
+            "later (use DJANGO_TASKS_BACKEND=database in production)",
+            kind, registration_id, error, type(backend).__name__,
+        )
+    else:
+        run_after = timezone.now() + retry_delay(attempt)
+        mail_task.using(run_after=run_after).enqueue(attempt=attempt + 1, **kwargs)
+        logger.warning(
+            "Mail %s to registration %s failed (attempt %s): %r; trying again at %s",
+            kind, registration_id, attempt, error, run_after.isoformat(),
+        )
+
+
+@task()
+def send_change_mails(*, change_id: int) -> int:
+    """Queue the mail of an event change for each registrant who does not have it yet.
+
+    Resumable: run again, it queues only those still without the mail, and each
+    person's task checks again under a row lock, so nobody gets it twice.
+    """
+    from events.models import EventChange
+    from events.services import notice_fields, recipients
+
+    change = EventChange.objects.select_related("event").filter(pk=change_id).first()
+    if change is None:
+        return 0
+    fields = notice_fields(change.changes, cancelled=change.cancelled)
+    waiting = recipients(change.event, fields).filter(change_mailed_sequence__lt=change.sequence)
+    count = 0
+    for registration_id in waiting.values_list("pk", flat=True).order_by("pk").iterator():
+        send_change_mail.enqueue(registration_id=registration_id, change_id=change_id)
+        count += 1
+    return count
+
+
+@task()
+def send_change_mail(*, registration_id: int, change_id: int, attempt: int = 1) -> bool:
+    """Send one registrant the mail of an event change, unless they have it already."""
+    try:
+        return mails.send_change_mail(registration_id=registration_id, change_id=change_id)
+    except (smtplib.SMTPException, OSError) as error:
+        _retry_later(
+            send_change_mail, error, attempt=attempt,
+            registration_id=registration_id, change_id=change_id,
+        )
         raise
 
 
@@ -80,6 +123,55 @@ def enqueue_mail(*, registration_id, kind):
 
     def enqueue():
         send_registration_mail.enqueue(registration_id=registration_id, kind=kind)
+
+    if _queues_in_database():
+        enqueue()
+    else:
+        transaction.on_commit(enqueue, robust=True)
+
+
+@task()
+def send_registrant_messages(*, message_id: int) -> int:
+    """Queue one task per recipient of a staff message who does not have it yet."""
+    from .models import MessageDelivery
+
+    waiting = MessageDelivery.objects.filter(message_id=message_id, sent_at__isnull=True)
+    count = 0
+    for delivery_id in waiting.values_list("pk", flat=True).order_by("pk").iterator():
+        send_registrant_message.enqueue(delivery_id=delivery_id)
+        count += 1
+    return count
+
+
+@task()
+def send_registrant_message(*, delivery_id: int, attempt: int = 1) -> bool:
+    """Send one recipient a staff message, unless they have it already."""
+    try:
+        return mails.send_registrant_message(delivery_id=delivery_id)
+    except (smtplib.SMTPException, OSError) as error:
+        _retry_later(
+            send_registrant_message, error, attempt=attempt, delivery_id=delivery_id
+        )
+        raise
+
+
+def enqueue_registrant_message(*, message_id):
+    """Queue the mails of a staff message with the message (see ``enqueue_mail``)."""
+
+    def enqueue():
+        send_registrant_messages.enqueue(message_id=message_id)
+
+    if _queues_in_database():
+        enqueue()
+    else:
+        transaction.on_commit(enqueue, robust=True)
+
+
+def enqueue_change_mails(*, change_id):
+    """Queue the mails of an event change with the change (see ``enqueue_mail``)."""
+
+    def enqueue():
+        send_change_mails.enqueue(change_id=change_id)
 
     if _queues_in_database():
         enqueue()

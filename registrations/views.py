@@ -163,8 +163,18 @@ class RegistrationConfirmView(TokenView):
 class RegistrationCancelView(TokenView):
     template_name = "registrations/registration_cancel.html"
 
+    def get(self, request, *args, **kwargs):
+        registration = self.get_object()
+        if registration.event.is_cancelled:
+            # Nothing to cancel: the event itself is off, and the personal page says so.
+            return redirect(registration.personal_path)
+        return super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
-        registration = services.cancel(registration=self.get_object())
+        registration = self.get_object()
+        if registration.event.is_cancelled:
+            return redirect(registration.personal_path)
+        registration = services.cancel(registration=registration)
         messages.success(request, _("Your registration has been cancelled."))
         return redirect(registration.personal_path)
 

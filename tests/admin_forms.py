@@ -1,6 +1,7 @@
 """The event change form of the admin, posted as staff fill it in."""
 
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 
 def change_event(client, event, **changes):
@@ -11,10 +12,11 @@ def change_event(client, event, **changes):
         "slug": event.slug,
         "organiser": event.organiser,
         "description": event.description,
-        "starts_at_0": event.starts_at.strftime("%d.%m.%Y"),
-        "starts_at_1": "18:00:00",
-        "ends_at_0": event.ends_at.strftime("%d.%m.%Y"),
-        "ends_at_1": "20:00:00",
+        # The stored times, so that only the given changes change.
+        "starts_at_0": localtime(event.starts_at).strftime("%d.%m.%Y"),
+        "starts_at_1": localtime(event.starts_at).strftime("%H:%M:%S"),
+        "ends_at_0": localtime(event.ends_at).strftime("%d.%m.%Y"),
+        "ends_at_1": localtime(event.ends_at).strftime("%H:%M:%S"),
         "format": event.format,
         "location": event.location,
         "capacity": "" if event.capacity is None else event.capacity,

@@ -166,3 +166,68 @@ def test_upload_ignores_purged_registrations(client, participant_manager, event)
 
     assert attended(event) == []
     assert "juergen.mueller@example.org" in html
+
+
+def test_read_webinar_report_skips_hosts_panelists_and_absentees_and_sums_minutes():
+    # A host and 8 panelists who joined twice: the attendee header is far below line 30.
+    participants = read_participant_report(
+        (DATA / "zoom_webinar_attendee_report_en.csv").read_bytes()
+    )
+
+    assert [(p.name, p.email.lower(), p.minutes) for p in participants] == [
+        ("Jürgen Müller (Jürgen)", "juergen.mueller@example.org", 116),
+        ("Ayşe Özdemir", "ayse@example.org", 4),
+        ("Storniert Person", "storniert@example.org", 60),
+    ]
+
+
+def test_read_german_webinar_report_without_summary():
+    participants = read_participant_report(
+        (DATA / "zoom_webinar_teilnehmerbericht_de.csv").read_bytes()
+    )
+    assert [(p.name, p.email, p.minutes) for p in participants] == [
+        ("Jürgen Müller", "juergen.mueller@example.org", 121)
+    ]
+
+
+def test_upload_webinar_report_marks_only_from_the_minimum_time_never_the_cancelled(
+    client, participant_manager, event, settings
+):
+    settings.ATTENDANCE_MIN_MINUTES = 5
+    RegistrationFactory(
+        event=event, last_name="Person", email="storniert@example.org", status="cancelled"
+    )
+    client.force_login(participant_manager)
+
+    html = upload(client, event, "zoom_webinar_attendee_report_en.csv").content.decode()
+
+    assert attended(event) == ["Müller"]
+    assert "Nicht markiert: weniger als 5 Minuten in der Sitzung" in html
+    assert "<td>Ayşe Özdemir</td><td>ayse@example.org</td><td>4</td>" in html
+    assert "Nicht markiert: die Anmeldung ist storniert" in html
+    assert "<td>juergen.mueller@example.org</td><td>116</td>" in html
+    assert "panel0@example.org" not in html
+
+
+def test_participants_report_minimum_time_is_a_setting(client, participant_manager, event,
+                                                        settings):
+    settings.ATTENDANCE_MIN_MINUTES = 120
+    client.force_login(participant_manager)
+    upload(client, event, "zoom_participants_en.csv")
+    assert attended(event) == []  # Müller 116, Özdemir 117 minutes
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"Name,User Email\n" + b'"' + b"x" * 200_000 + b'",a@example.org\n',
+        b"Name,User Email\n\"unclosed,a@example.org\n" * 3,
+        "Name;E-Mail\nÄ;\u2028@x\n".encode("utf-16"),
+        b"\xff\xfe" + b"Name,User Email\r\nX,x@example.org\r",
+    ],
+)
+def test_upload_odd_files_gives_a_page_not_an_error(client, participant_manager, event, content):
+    client.force_login(participant_manager)
+    response = upload(client, event, "odd.csv", content)
+    assert response.status_code == 200
+    assert attended(event) == []

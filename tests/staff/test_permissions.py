@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from registrations.models import ExportLog, Registration
 from tests.factories import EventFactory, RegistrationFactory
@@ -13,7 +14,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def event():
     event = EventFactory()
-    RegistrationFactory(event=event, last_name="Geheim", question="Geheime Frage?")
+    RegistrationFactory(
+        event=event,
+        last_name="Geheim",
+        question="Geheime Frage?",
+        email_confirmed_at=timezone.now(),
+    )
     return event
 
 

@@ -25,6 +25,7 @@ def event():
         organisation="Stadt Bochum",
         question="Wie weit ist das OZG?",
         created_at=base,
+        email_confirmed_at=base,
     )
     RegistrationFactory(
         event=event,
@@ -33,6 +34,7 @@ def event():
         organisation="Köln",
         question="Was kostet <b>Smart City</b>?",
         question_selected=True,
+        email_confirmed_at=base,
     )
     RegistrationFactory(event=event, question="Abgemeldete Frage", status="cancelled")
     RegistrationFactory(event=event, question="")
@@ -147,9 +149,33 @@ def test_questions_page_query_count_does_not_grow(client, participant_manager, e
     client.get(url(event))  # warm the session and permission caches
     with CaptureQueriesContext(connection) as few:
         client.get(url(event))
-    RegistrationFactory.create_batch(10, event=event, question="Noch eine Frage")
+    RegistrationFactory.create_batch(
+            10, event=event, question="Noch eine Frage", email_confirmed_at=timezone.now()
+        )
     with CaptureQueriesContext(connection) as many:
         html = client.get(url(event)).content.decode()
 
     assert len(many.captured_queries) == len(few.captured_queries) <= 10
     assert html.count("Noch eine Frage") == 10
+
+
+def test_questions_of_unconfirmed_addresses_stay_off_the_list_and_print_view(
+    client, participant_manager, event
+):
+    unconfirmed = RegistrationFactory(event=event, question="Frage ohne bestätigte Adresse")
+    client.force_login(participant_manager)
+
+    listed = client.get(url(event)).content.decode()
+    printed = client.get(
+        reverse("admin:registrations_registration_event_questions_print", args=[event.pk])
+    ).content.decode()
+    flagged = client.post(
+        url(event), {"registration": unconfirmed.pk, "flag": "selected", "value": "1"}
+    )
+
+    assert "Frage ohne bestätigte Adresse" not in listed
+    assert "Frage ohne bestätigte Adresse" not in printed
+    assert "Wie weit ist das OZG?" in printed
+    assert flagged.status_code == 404
+    unconfirmed.refresh_from_db()
+    assert not unconfirmed.question_selected

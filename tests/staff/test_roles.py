@@ -82,6 +82,7 @@ TABLE = {
     "registrations_registration_event_questions": row(FORBIDDEN, OK, FORBIDDEN, OK),
     "registrations_registration_event_questions_print": row(FORBIDDEN, OK, FORBIDDEN, OK),
     "registrations_registration_event_attendance": row(FORBIDDEN, OK, FORBIDDEN, OK),
+    "registrations_registration_event_messages": row(FORBIDDEN, OK, FORBIDDEN, OK),
     # Records of what happened to personal data: superusers only, read-only.
     **{
         f"registrations_{model}_{page}": superuser_only()

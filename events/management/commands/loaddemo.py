@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from events import demo
+from events import demo, services
 from events.models import AgendaSlot, Event, SlotSpeaker, Speaker
 
 
@@ -45,12 +45,8 @@ class Command(BaseCommand):
             "is_published": True,
         }
         event, created = Event.objects.get_or_create(slug=demo.SLUG, defaults=wanted)
-        changed = [name for name, value in wanted.items() if getattr(event, name) != value]
-        if changed:
-            for name in changed:
-                setattr(event, name, wanted[name])
-            event.sequence += 1
-            event.save()
+        # A changed seed event changes as staff change one: revision, agenda, mails.
+        changed = services.update_event(event=event, changes=wanted).changed
 
         speakers = {}
         for name, (affix, position, organisation) in demo.SPEAKERS.items():

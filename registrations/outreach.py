@@ -1,0 +1,138 @@
+"""Messages staff write to the registrants of an event: who gets them, placeholders, queue."""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import mails, tasks
+from .models import MessageDelivery, RegistrantMessage, Registration
+
+Audience = RegistrantMessage.Audience
+Status = Registration.Status
+
+AUDIENCE_FILTERS = {
+    Audience.CONFIRMED: Q(status=Status.CONFIRMED),
+    Audience.WAITLISTED: Q(status=Status.WAITLISTED),
+    Audience.PENDING: Q(status=Status.PENDING),
+    Audience.ATTENDED: Q(attended=True),
+    Audience.NOT_ATTENDED: Q(status=Status.CONFIRMED, attended=False),
+}
+# Audiences of confirmed people only: only they may get the join link.
+CONFIRMED_ONLY = {Audience.CONFIRMED, Audience.NOT_ATTENDED}
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+PLACEHOLDERS = ("first_name", "personal_link", "join_link")
+
+
+def recipients(*, event, audiences):
+    """The living registrations of ``event`` in any of ``audiences``, oldest first."""
+    chosen = Q(pk__in=[])
+    for audience in audiences:
+        chosen |= AUDIENCE_FILTERS[audience]
+    return (
+        Registration.objects.filter(event=event, purged_at__isnull=True, token__isnull=False)
+        .active()
+        .filter(chosen)
+        .order_by("pk")
+    )
+
+
+def check_text(text, *, audiences):
+    """Raise a ValidationError for an unknown placeholder or a join link for the unconfirmed."""
+    names = set(PLACEHOLDER.findall(text))
+    unknown = sorted(names - set(PLACEHOLDERS))
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder: %(names)s. Possible are %(known)s.")
+            % {
+                "names": ", ".join(f"{{{name}}}" for name in unknown),
+                "known": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
+            },
+            code="placeholder",
+        )
+    if "join_link" in names and not set(audiences) <= CONFIRMED_ONLY:
+        raise ValidationError(
+            _(
+                "The join link is only for confirmed people: choose only “Confirmed” or "
+                "“Confirmed, did not attend”, or remove {join_link}."
+            ),
+            code="join_link",
+        )
+
+
+def fill_in(text, *, registration, personal_url):
+    """``text`` with the placeholders of one registrant; nothing else is interpreted."""
+    values = {
+        "first_name": registration.first_name,
+        "personal_link": personal_url,
+        "join_link": registration.join_url,
+    }
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+
+
+def send_message(*, event, sender, subject, body, audiences) -> RegistrantMessage:
+    """Keep the message, one delivery per recipient, and queue the mails."""
+    check_text(subject + body, audiences=audiences)
+    with transaction.atomic():
+        message = RegistrantMessage.objects.create(
+            event=event, sender=sender, subject=subject, body=body, audiences=list(audiences)
+        )
+        ids = list(recipients(event=event, audiences=audiences).values_list("pk", flat=True))
+        MessageDelivery.objects.bulk_create(
+            (MessageDelivery(message=message, registration_id=pk) for pk in ids),
+            batch_size=1000,
+        )
+        message.recipient_count = len(ids)
+        message.save(update_fields=["recipient_count"])
+        if ids:
+            tasks.enqueue_registrant_message(message_id=message.pk)
+    return message
+
+
+def sent_count(message) -> int:
+    return message.deliveries.filter(sent_at__isnull=False).count()
+
+
+def sent_just_now(*, event, sender, subject, body, audiences) -> bool:
+    """The same text by the same person in the last minutes: a second click, not a message."""
+    return event.messages.filter(
+        sender=sender,
+        subject=subject,
+        body=body,
+        created_at__gte=timezone.now() - timedelta(minutes=10),
+    ).exists()
+
+
+def preview(*, event, subject, body, audiences) -> dict:
+    """What the message looks like for one real recipient, and how many get it."""
+    chosen = recipients(event=event, audiences=audiences)
+    count = chosen.count()
+    example = chosen.select_related("event").first()
+    if example is None:
+        return {"count": 0}
+    link = mails.personal_url(example)
+    with translation.override(example.language):
+        body = fill_in(body, registration=example, personal_url=link)
+        text = render_to_string(
+            "registrations/email/message.txt",
+            {
+                "registration": example,
+                "greeting_name": mails.greeting_name(example),
+                "event": event,
+                "body": body,
+                "personal_url": link,
+                "event_url": settings.SITE_URL + event.get_absolute_url(),
+            },
+        )
+    return {
+        "count": count,
+        "example": example,
+        "subject": fill_in(subject, registration=example, personal_url=link),
+        "text": mails.tidy(text),
+    }
