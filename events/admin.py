@@ -1,5 +1,6 @@
 """Staff admin for events, their agenda and speakers (group "Redaktion")."""
 
+import nested_admin
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -20,6 +21,7 @@ from registrations import services as registration_services
 from registrations.models import Registration
 
 from . import dashboard, services
+from .editor import AgendaSlotInline
 from .models import AgendaSlot, Event, LegalPage, SlotSpeaker, Speaker
 
 
@@ -46,31 +48,12 @@ class CopyEventForm(forms.Form):
         return slug
 
 
-class AgendaSlotInline(admin.TabularInline):
-    model = AgendaSlot
-    extra = 0
-    fields = ["starts_at", "ends_at", "title", "kind", "people"]
-    readonly_fields = ["people"]
-    show_change_link = True
-
-    @admin.display(description=_("people"))
-    def people(self, slot):
-        if not slot.pk:
-            return "–"
-        return format_html_join(
-            ", ", "{}: {}", ((r.get_role_display(), r.speaker) for r in slot.roles.all())
-        ) or "–"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("roles__speaker")
-
-
 # A change to one of these is a change to the calendar entry of the event.
 CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "format", "location", "is_cancelled"}
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(nested_admin.NestedModelAdmin):
     list_display = [
         "title",
         "starts_at",
@@ -157,7 +140,10 @@ class EventAdmin(admin.ModelAdmin):
                 can_see_questions=user.has_perm("registrations.view_registration"),
                 can_record_attendance=user.has_perm("registrations.change_registration"),
             )
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        # By keyword: django-nested-admin's render_change_form takes obj as its third argument.
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
     @admin.action(description=_("Copy as template for a new event"), permissions=["add"])
     def copy_as_template(self, request, queryset):
@@ -228,6 +214,8 @@ class SlotSpeakerInline(admin.TabularInline):
 
 @admin.register(AgendaSlot)
 class AgendaSlotAdmin(admin.ModelAdmin):
+    """Slots are edited on their event's page; this list only helps to find one."""
+
     list_display = ["title", "event", "starts_at", "kind"]
     list_filter = ["kind", "event"]
     search_fields = ["title", "event__title"]

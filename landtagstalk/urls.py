@@ -14,6 +14,7 @@ admin.site.index_title = _("Events and registrations")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("_nested_admin/", include("nested_admin.urls")),
     path("language/<str:language>/", views.switch_language, name="switch_language"),
     path("", include("registrations.urls")),
     path("", include("events.urls")),
