@@ -35,7 +35,7 @@ class CopyEventForm(forms.Form):
         label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"class": "lt-wide"})
     )
     slug = forms.SlugField(
-        label=_("Slug"),
+        label=_("slug"),
         max_length=120,
         widget=forms.TextInput(attrs={"class": "lt-wide"}),
         help_text=_("The address of the new event: /events/<slug>/. It must be unique."),

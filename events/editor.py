@@ -52,10 +52,10 @@ class AgendaSlotForm(forms.ModelForm):
     def __init__(self, *args, event=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        if self.instance.starts_at:
-            self.initial.setdefault("start_time", timezone.localtime(self.instance.starts_at).time())
-        if self.instance.ends_at:
-            self.initial.setdefault("end_time", timezone.localtime(self.instance.ends_at).time())
+        for name, value in (("start_time", self.instance.starts_at),
+                            ("end_time", self.instance.ends_at)):
+            if value:
+                self.initial.setdefault(name, timezone.localtime(value).time())
 
     def clean(self):
         cleaned = super().clean()
@@ -69,7 +69,8 @@ class AgendaSlotForm(forms.ModelForm):
         span = {"start": clock(event.starts_at), "end": clock(event.ends_at)}
         if ends_at is not None and ends_at <= starts_at:
             self.add_error("end_time", _("The slot must end after it starts."))
-        if not event.starts_at <= starts_at < event.ends_at:
+        # Slot times have no seconds; an event starting at 18:00:30 still takes a slot at 18:00.
+        if not event.starts_at.replace(second=0, microsecond=0) <= starts_at < event.ends_at:
             self.add_error(
                 "start_time",
                 _("The slot must start within the event (%(start)s–%(end)s).") % span,
@@ -78,8 +79,13 @@ class AgendaSlotForm(forms.ModelForm):
             self.add_error(
                 "end_time", _("The slot must end by the end of the event (%(end)s).") % span
             )
+        # A new date of the event moves its slots along, changed on the form or not.
+        self.moved = (starts_at, ends_at) != (self.instance.starts_at, self.instance.ends_at)
         self.instance.starts_at, self.instance.ends_at = starts_at, ends_at
         return cleaned
+
+    def has_changed(self):
+        return super().has_changed() or getattr(self, "moved", False)
 
 
 class AgendaSlotFormSet(nested_admin.formsets.NestedInlineFormSet):

@@ -68,7 +68,8 @@ class Event(models.Model):
         help_text=_("Leave empty to close registration when the event starts."),
     )
     is_published = models.BooleanField(_("published"), default=False)
-    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    # "called off", not "cancelled": that word belongs to registrations.
+    is_cancelled = models.BooleanField(_("called off"), default=False)
     # Raised whenever the date or place changes, so calendar clients replace their copy.
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
