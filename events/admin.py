@@ -2,6 +2,7 @@
 
 import datetime
 
+import nested_admin
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -22,6 +23,7 @@ from registrations import outreach, selectors
 from registrations.models import Registration
 
 from . import dashboard, services
+from .editor import AgendaSlotInline
 from .models import AgendaSlot, Event, LegalPage, SlotSpeaker, Speaker
 
 
@@ -35,7 +37,7 @@ class CopyEventForm(forms.Form):
         label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"class": "lt-wide"})
     )
     slug = forms.SlugField(
-        label=_("Slug"),
+        label=_("slug"),
         max_length=120,
         widget=forms.TextInput(attrs={"class": "lt-wide"}),
         help_text=_("The address of the new event: /events/<slug>/. It must be unique."),
@@ -101,25 +103,6 @@ class EventForm(forms.ModelForm):
         return sum(self.recipient_counts.values())
 
 
-class AgendaSlotInline(admin.TabularInline):
-    model = AgendaSlot
-    extra = 0
-    fields = ["starts_at", "ends_at", "title", "kind", "people"]
-    readonly_fields = ["people"]
-    show_change_link = True
-
-    @admin.display(description=_("people"))
-    def people(self, slot):
-        if not slot.pk:
-            return "–"
-        return format_html_join(
-            ", ", "{}: {}", ((r.get_role_display(), r.speaker) for r in slot.roles.all())
-        ) or "–"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("roles__speaker")
-
-
 def update_messages(result):
     """What staff are told after saving an event: who moved up, the agenda, the mails."""
     if result.promoted:
@@ -148,7 +131,7 @@ def update_messages(result):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(nested_admin.NestedModelAdmin):
     list_display = [
         "title",
         "starts_at",
@@ -238,7 +221,10 @@ class EventAdmin(admin.ModelAdmin):
                     (notice, services.mailed_count(notice)) for notice in obj.changes.all()[:5]
                 ],
             )
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        # By keyword: django-nested-admin's render_change_form takes obj as its third argument.
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
     @admin.action(description=_("Copy as template for a new event"), permissions=["copy"])
     def copy_as_template(self, request, queryset):
@@ -312,6 +298,8 @@ class SlotSpeakerInline(admin.TabularInline):
 
 @admin.register(AgendaSlot)
 class AgendaSlotAdmin(admin.ModelAdmin):
+    """Slots are edited on their event's page; this list only helps to find one."""
+
     list_display = ["title", "event", "starts_at", "kind"]
     list_filter = ["kind", "event"]
     search_fields = ["title", "event__title"]

@@ -4,4 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class EventsConfig(AppConfig):
     name = "events"
-    verbose_name = _("Events")
+    # Not "Events": the breadcrumb would read "Veranstaltungen › Veranstaltungen".
+    verbose_name = _("Content")

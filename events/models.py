@@ -70,7 +70,8 @@ class Event(models.Model):
         help_text=_("Leave empty to close registration when the event starts."),
     )
     is_published = models.BooleanField(_("published"), default=False)
-    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    # "called off", not "cancelled": that word belongs to registrations.
+    is_cancelled = models.BooleanField(_("called off"), default=False)
     # Raised whenever the date or place changes, so calendar clients replace their copy.
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     # Seats held (Registration.SEAT_HOLDING), changed only by registrations/services.py
@@ -223,6 +224,13 @@ class AgendaSlot(models.Model):
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TALK)
     description = models.TextField(_("description"), blank=True)
+    # Overlapping the slots before it is an error, unless the editor says it runs in parallel.
+    is_parallel = models.BooleanField(
+        _("runs in parallel"),
+        default=False,
+        help_text=_("May overlap the slots before it, for example a second room."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     speakers = models.ManyToManyField(
         Speaker, through="SlotSpeaker", related_name="slots", verbose_name=_("people")
     )
@@ -230,7 +238,7 @@ class AgendaSlot(models.Model):
     class Meta:
         verbose_name = _("agenda slot")
         verbose_name_plural = _("agenda slots")
-        ordering = ["starts_at", "pk"]
+        ordering = ["starts_at", "order", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),

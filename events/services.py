@@ -218,6 +218,8 @@ def copy_event(*, event: Event, starts_on: datetime.date, title: str = "", slug:
                 title=slot.title,
                 kind=slot.kind,
                 description=slot.description,
+                is_parallel=slot.is_parallel,
+                order=slot.order,
             )
             SlotSpeaker.objects.bulk_create(
                 SlotSpeaker(slot=new_slot, speaker_id=r.speaker_id, role=r.role, order=r.order)

@@ -19,6 +19,7 @@ admin.site.index_title = _("Events and registrations")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("_nested_admin/", include("nested_admin.urls")),
     path("language/<str:language>/", views.switch_language, name="switch_language"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("registrations.urls")),

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
-from events.models import Event, Speaker
+from events.models import Event
 from registrations.models import Registration
 from tests.factories import RegistrationFactory
 
@@ -139,52 +139,3 @@ def test_speaker_page_lists_events(client, admin_user, demo):
     assert demo.title in html
 
 
-def test_editor_builds_event_with_slot_and_role_in_admin(client, editor):
-    client.force_login(editor)
-    response = client.post(
-        reverse("admin:events_event_add"),
-        {
-            "series": "LandtagsTalk",
-            "title": "Neue Veranstaltung",
-            "slug": "neue-veranstaltung",
-            "organiser": "SPD-Fraktion im Landtag NRW",
-            "starts_at_0": "11.12.2026",
-            "starts_at_1": "18:00:00",
-            "ends_at_0": "11.12.2026",
-            "ends_at_1": "20:00:00",
-            "format": "online",
-            "is_published": "on",
-            "slots-TOTAL_FORMS": "1",
-            "slots-INITIAL_FORMS": "0",
-            "slots-0-starts_at_0": "11.12.2026",
-            "slots-0-starts_at_1": "18:00:00",
-            "slots-0-title": "Begrüßung",
-            "slots-0-kind": "welcome",
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    event = Event.objects.get(slug="neue-veranstaltung")
-    slot = event.slots.get()
-    speaker_response = client.post(
-        reverse("admin:events_speaker_add"), {"name": "Thomas Kutschaty", "affix": "MdL"}
-    )
-    assert speaker_response.status_code == 302
-    response = client.post(
-        reverse("admin:events_agendaslot_change", args=[slot.pk]),
-        {
-            "event": event.pk,
-            "starts_at_0": "11.12.2026",
-            "starts_at_1": "18:00:00",
-            "title": "Begrüßung",
-            "kind": "welcome",
-            "roles-TOTAL_FORMS": "1",
-            "roles-INITIAL_FORMS": "0",
-            "roles-0-speaker": Speaker.objects.get().pk,
-            "roles-0-role": "host",
-            "roles-0-order": "0",
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    assert [(r.speaker.display_name, r.role) for r in slot.roles.all()] == [
-        ("Thomas Kutschaty MdL", "host")
-    ]

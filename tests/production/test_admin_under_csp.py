@@ -3,9 +3,11 @@
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils.timezone import localtime
 
 from tests.factories import AgendaSlotFactory, EventFactory
 
@@ -91,31 +93,44 @@ def test_event_change_page_with_inlines_and_widgets_has_no_csp_violation(
     app_server, client, admin_user
 ):
     event = EventFactory(title="LandtagsTalk Digital")
-    AgendaSlotFactory(event=event, title="Begrüßung")
+    AgendaSlotFactory(
+        event=event, title="Begrüßung", ends_at=event.starts_at + timedelta(minutes=15)
+    )
 
     def edit_agenda(page):
         page.goto(f"{app_server.url}/admin/events/event/{event.pk}/change/")
-        # inlines.js adds the row, calendar.js and DateTimeShortcuts.js draw the shortcuts.
-        titles = page.locator("input[name^='slots-'][name$='-title']:not([name*='prefix'])")
-        before = titles.count()
-        page.locator("#slots-group .add-row a", has_text="Programmpunkt hinzufügen").click()
-        row = page.locator("#slots-group tr.dynamic-slots").last
+        # nested_admin.js adds the slot, calendar.js and DateTimeShortcuts.js draw the shortcuts
+        # of the event's dates, editor.js prefills the new slot's start.
+        slots = page.locator(
+            "#slots-group .djn-inline-form[data-inline-model='events-agendaslot']"
+            ":not(.djn-empty-form)"
+        )
+        before = slots.count()
+        add = page.locator("#slots-group .djn-add-item a", has_text="Programmpunkt hinzufügen")
+        add.last.click()
+        row = slots.last
         row.locator("input[name$='-title']").fill("Impulsvortrag")
-        row.locator(".datetimeshortcuts a", has_text="Heute").first.click()
-        row.locator(".datetimeshortcuts a", has_text="Jetzt").first.click()
+        end = localtime(event.starts_at + timedelta(minutes=45)).strftime("%H:%M")
+        row.locator("input[name$='-end_time']").fill(end)
+        opens = page.locator(".field-registration_opens_at")
+        opens.locator(".datetimeshortcuts a", has_text="Heute").first.click()
+        opens.locator(".datetimeshortcuts a", has_text="Jetzt").first.click()
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SHOTS / "admin-event-change.png", full_page=True)
-        filled_date = row.locator("input[name$='-starts_at_0']").input_value()
-        after = titles.count()
+        filled_date = page.locator("#id_registration_opens_at_0").input_value()
+        prefilled_start = row.locator("input[name$='-start_time']").input_value()
+        after = slots.count()
         page.locator("input[name='_continue']").first.click()
-        return before, after, filled_date, page.locator(".messagelist").inner_text()
+        message = page.locator(".messagelist").inner_text()
+        return before, after, filled_date, prefilled_start, message
 
-    (before, after, filled_date, message), violations = in_browser(
+    (before, after, filled_date, prefilled_start, message), violations = in_browser(
         edit_agenda, url=app_server.url, session=session_of(client, admin_user)
     )
 
     assert (before, after) == (1, 2)
     assert filled_date != ""
+    assert prefilled_start == localtime(event.starts_at + timedelta(minutes=15)).strftime("%H:%M")
     assert "wurde erfolgreich geändert" in message
     assert sorted(event.slots.values_list("title", flat=True)) == ["Begrüßung", "Impulsvortrag"]
     assert violations == []

@@ -97,7 +97,7 @@ def test_admin_asks_to_confirm_with_counts_per_status_and_saves_nothing(
     )
     assert "<td>Bestätigt</td><td>1</td>" in html
     assert "<td>Warteliste</td><td>1</td>" in html
-    assert "<td>Bestätigung ausstehend</td><td>1</td>" in html
+    assert "<td>Unbestätigt</td><td>1</td>" in html
     event.refresh_from_db()
     assert timezone.localtime(event.starts_at).hour == 18
     assert timezone.localtime(event.starts_at).minute == 0

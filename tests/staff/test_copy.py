@@ -118,7 +118,7 @@ def test_copy_form_rejects_taken_slug(client, editor, demo):
     )
 
     assert (
-        "Eine Veranstaltung mit dieser Kurzbezeichnung gibt es schon." in response.content.decode()
+        "Eine Veranstaltung mit diesem Kurznamen gibt es schon." in response.content.decode()
     )
     assert Event.objects.count() == 1
 

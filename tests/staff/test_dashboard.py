@@ -62,7 +62,7 @@ def test_dashboard_shows_counts_seats_and_questions(client, superuser, event):
     html = page(client, event)
 
     assert tile(html, "Bestätigt") == "3"
-    assert tile(html, "Bestätigung ausstehend") == "2"
+    assert tile(html, "Unbestätigt") == "2"
     assert tile(html, "Warteliste") == "1"
     assert tile(html, "Storniert") == "1"
     assert tile(html, "Freie Plätze von 10") == "5"

@@ -154,7 +154,7 @@ def test_export_command_filters_by_several_statuses(event):
 
 def test_export_command_unknown_slug_says_so():
     with pytest.raises(
-        CommandError, match="keine Veranstaltung mit der Kurzbezeichnung „gibt-es-nicht“"
+        CommandError, match="keine Veranstaltung mit dem Kurznamen „gibt-es-nicht“"
     ):
         call_command("export_attendees", "gibt-es-nicht", stdout=StringIO())
     assert not ExportLog.objects.exists()

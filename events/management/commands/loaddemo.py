@@ -63,6 +63,7 @@ class Command(BaseCommand):
                 "ends_at": at(day, end),
                 "kind": kind,
                 "title": title,
+                "order": number,
             }
             if slot is None:
                 slot = AgendaSlot.objects.create(event=event, **values)

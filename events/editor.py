@@ -1,0 +1,294 @@
+"""The editor's page: an event's agenda slots and, inside each, the people with their roles.
+
+Nested inlines (django-nested-admin) on the event's admin page. Slot times are entered as
+times of day on the event's date; people are chosen by autocomplete or created in place.
+"""
+
+import datetime
+
+import nested_admin
+from django import forms
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgendaSlot, Event, SlotSpeaker, Speaker
+from .services import shift_wall_clock, wall_clock_offset
+
+# A text field, not type="time": browsers show that one in 12 hours where the OS says so.
+TIME_INPUT = {
+    "format": "%H:%M",
+    "attrs": {"class": "lt-time", "size": 5, "inputmode": "numeric", "placeholder": "hh:mm"},
+}
+
+
+def at_time_of_day(event, value: datetime.time) -> datetime.datetime:
+    """``value`` on the event's local date; after midnight for an event that runs into the night."""
+    start = timezone.localtime(event.starts_at)
+    moment = timezone.make_aware(datetime.datetime.combine(start.date(), value))
+    if moment < event.starts_at and timezone.localdate(event.ends_at) > start.date():
+        moment += datetime.timedelta(days=1)
+    return moment
+
+
+def clock(value) -> str:
+    return time_format(timezone.localtime(value), "H:i")
+
+
+class AgendaSlotForm(forms.ModelForm):
+    start_time = forms.TimeField(label=_("starts at"), widget=forms.TimeInput(**TIME_INPUT))
+    end_time = forms.TimeField(
+        label=_("ends at"), required=False, widget=forms.TimeInput(**TIME_INPUT)
+    )
+
+    class Meta:
+        model = AgendaSlot
+        fields = ["title", "kind", "is_parallel", "description", "order"]
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vTextField lt-wide"}),
+            "description": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
+            "order": forms.HiddenInput,
+        }
+
+    def __init__(self, *args, event=None, event_moved_by=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        # How far the event's start moves with this save, asked when the slot is cleaned
+        # (the event's own form is cleaned by then): untouched slots move along.
+        self.event_moved_by = event_moved_by or (lambda: datetime.timedelta(0))
+        for name, value in (("start_time", self.instance.starts_at),
+                            ("end_time", self.instance.ends_at)):
+            if value:
+                self.initial.setdefault(name, timezone.localtime(value).time())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        event = self.event
+        # Without a valid date of the event the event's own form shows the error.
+        if start is None or event is None or not event.starts_at or not event.ends_at:
+            return cleaned
+        untouched = self.instance.pk and not {"start_time", "end_time"} & set(self.changed_data)
+        offset = self.event_moved_by() if untouched else None
+        if offset:
+            # The event moved and staff left this slot as it was: it keeps its place in
+            # the event, as events.services.update_event moves the agenda.
+            starts_at = shift_wall_clock(self.instance.starts_at, offset)
+            ends_at = shift_wall_clock(self.instance.ends_at, offset)
+        else:
+            starts_at = at_time_of_day(event, start)
+            ends_at = at_time_of_day(event, end) if end is not None else None
+        span = {"start": clock(event.starts_at), "end": clock(event.ends_at)}
+        if ends_at is not None and ends_at <= starts_at:
+            self.add_error("end_time", _("The slot must end after it starts."))
+        # Slot times have no seconds; an event starting at 18:00:30 still takes a slot at 18:00.
+        if not event.starts_at.replace(second=0, microsecond=0) <= starts_at < event.ends_at:
+            self.add_error(
+                "start_time",
+                _("The slot must start within the event (%(start)s–%(end)s).") % span,
+            )
+        elif ends_at is not None and ends_at > event.ends_at:
+            self.add_error(
+                "end_time", _("The slot must end by the end of the event (%(end)s).") % span
+            )
+        # A new date of the event moves its slots along, changed on the form or not.
+        self.moved = (starts_at, ends_at) != (self.instance.starts_at, self.instance.ends_at)
+        self.instance.starts_at, self.instance.ends_at = starts_at, ends_at
+        return cleaned
+
+    def has_changed(self):
+        return super().has_changed() or getattr(self, "moved", False)
+
+
+class AgendaSlotFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """Slots see their event; together they must follow the agenda's order without overlapping."""
+
+    def get_form_kwargs(self, index):
+        return {
+            **super().get_form_kwargs(index),
+            "event": self.instance,
+            "event_moved_by": self.event_moved_by,
+        }
+
+    def event_moved_by(self):
+        """How far this save moves the event's start (wall clock); zero for a new event."""
+        event = self.instance
+        if event.pk is None or not event.starts_at:
+            return datetime.timedelta(0)
+        if not hasattr(self, "_stored_start"):
+            self._stored_start = (
+                Event.objects.filter(pk=event.pk).values_list("starts_at", flat=True).first()
+            )
+        if self._stored_start is None:
+            return datetime.timedelta(0)
+        return wall_clock_offset(self._stored_start, event.starts_at)
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.event = self.instance
+        return form
+
+    def clean(self):
+        super().clean()
+        slots = [
+            form
+            for form in self.forms
+            if form.is_valid()
+            and form.has_changed() | bool(form.instance.pk)
+            and not self._should_delete_form(form)
+            and form.instance.starts_at
+        ]
+        slots.sort(key=lambda form: form.cleaned_data.get("order") or 0)
+        for previous, form in zip(slots, slots[1:], strict=False):
+            slot, before = form.instance, previous.instance
+            names = {"title": before.title, "time": clock(before.starts_at)}
+            if slot.starts_at < before.starts_at:
+                form.add_error(
+                    "start_time",
+                    _(
+                        "Starts before the slot above it, “%(title)s” (%(time)s). Change the "
+                        "time or drag the slot to its place."
+                    )
+                    % names,
+                )
+        for index, form in enumerate(slots):
+            slot = form.instance
+            if slot.is_parallel:
+                continue
+            for other in (form.instance for form in slots[:index]):
+                other_end = other.ends_at or other.starts_at
+                if other.starts_at <= slot.starts_at < other_end or (
+                    slot.starts_at == other.starts_at
+                ):
+                    form.add_error(
+                        "start_time",
+                        _(
+                            "Overlaps “%(title)s” (%(start)s–%(end)s). Change the time, or "
+                            "tick “runs in parallel” if both take place at once."
+                        )
+                        % {
+                            "title": other.title,
+                            "start": clock(other.starts_at),
+                            "end": clock(other_end),
+                        },
+                    )
+                    break
+
+
+class SlotSpeakerForm(forms.ModelForm):
+    """A role in a slot, for a person chosen from the list or created right here."""
+
+    new_name = forms.CharField(label=_("name"), max_length=200, required=False)
+    new_affix = forms.CharField(
+        label=_("affix"), max_length=50, required=False, help_text=_("For example “MdL”.")
+    )
+    new_position = forms.CharField(label=_("position"), max_length=300, required=False)
+    new_organisation = forms.CharField(label=_("organisation"), max_length=200, required=False)
+    new_bio = forms.CharField(
+        label=_("short biography"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    new_photo = forms.ImageField(label=_("photo"), required=False)
+
+    class Meta:
+        model = SlotSpeaker
+        fields = ["speaker", "role", "order"]
+        widgets = {"order": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"].required = False
+        self.fields["speaker"].help_text = _(
+            "Type to search. Someone new: leave this empty and fill in “New person” below."
+        )
+        self.new_speaker = None
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("new_name", "").strip()
+        if cleaned.get("speaker") and name:
+            self.add_error(
+                "new_name",
+                _("Either choose a person from the list or enter a new one, not both."),
+            )
+        elif name:
+            self.new_speaker = Speaker(
+                name=name,
+                affix=cleaned.get("new_affix", "").strip(),
+                position=cleaned.get("new_position", "").strip(),
+                organisation=cleaned.get("new_organisation", "").strip(),
+                bio=cleaned.get("new_bio", "").strip(),
+                photo=cleaned.get("new_photo") or "",
+            )
+        elif not cleaned.get("speaker") and "speaker" not in self.errors:
+            self.add_error(
+                "speaker", _("Choose a person from the list, or enter a new person below.")
+            )
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        if self.new_speaker is not None:
+            # The new person is saved together with the role, so there is no id to check yet.
+            exclusions.add("speaker")
+        return exclusions
+
+    def save(self, commit=True):
+        if self.new_speaker is not None and self.instance.speaker_id is None:
+            self.new_speaker.save()
+            self.instance.speaker = self.new_speaker
+        return super().save(commit=commit)
+
+
+class SlotSpeakerInline(nested_admin.NestedStackedInline):
+    model = SlotSpeaker
+    verbose_name = _("person in this slot")
+    verbose_name_plural = _("people in this slot")
+    form = SlotSpeakerForm
+    extra = 0
+    autocomplete_fields = ["speaker"]
+    sortable_field_name = "order"
+    sortable_excludes = ["role"]
+    fieldsets = [
+        (None, {"fields": [("speaker", "role"), "order"]}),
+        (
+            _("New person"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("new_name", "new_affix"),
+                    ("new_position", "new_organisation"),
+                    "new_bio",
+                    "new_photo",
+                ],
+            },
+        ),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "speaker":
+            # No pop-up windows: a new person is entered right here, in "New person".
+            wrapper = field.widget
+            wrapper.can_add_related = wrapper.can_change_related = False
+            wrapper.can_delete_related = wrapper.can_view_related = False
+        return field
+
+
+class AgendaSlotInline(nested_admin.NestedStackedInline):
+    model = AgendaSlot
+    verbose_name = _("agenda slot")
+    verbose_name_plural = _("agenda slots")
+    form = AgendaSlotForm
+    formset = AgendaSlotFormSet
+    extra = 0
+    inlines = [SlotSpeakerInline]
+    sortable_field_name = "order"
+    sortable_excludes = ["kind"]
+    fields = [("start_time", "end_time", "kind", "is_parallel"), "title", "description", "order"]
+
+    class Media:
+        js = ["js/editor.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("order", "starts_at", "pk")

@@ -1,0 +1,89 @@
+/* The editor's page: move agenda slots and people by keyboard, and prefill a new slot's start.
+   Loaded after django-nested-admin, whose updatePositions() renumbers the order fields. */
+"use strict";
+(function () {
+  function forms(group) {
+    return Array.from(group.querySelector(".djn-items").children).filter(function (el) {
+      return el.classList.contains("djn-inline-form") && !el.id.endsWith("-empty");
+    });
+  }
+
+  function announce(text) {
+    const status = document.getElementById("lt-editor-status");
+    if (status) {
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = text; }, 50);
+    }
+  }
+
+  function say(key) {
+    const status = document.getElementById("lt-editor-status");
+    return status ? status.dataset[key] || "" : "";
+  }
+
+  function label(form) {
+    const heading = form.querySelector(":scope > h3 .inline_label");
+    return heading ? heading.textContent.trim() : "";
+  }
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest(".lt-move__button");
+    if (!button) {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    const form = button.closest(".djn-inline-form");
+    const group = form.closest(".djn-group");
+    const siblings = forms(group);
+    const index = siblings.indexOf(form);
+    const target = siblings[index + (button.dataset.move === "up" ? -1 : 1)];
+    if (!target) {
+      announce(say(button.dataset.move === "up" ? "first" : "last"));
+      button.focus();
+      return;
+    }
+    if (button.dataset.move === "up") {
+      target.before(form);
+    } else {
+      target.after(form);
+    }
+    const prefix = group.id.replace(/-group$/, "");
+    if (window.DJNesting && window.DJNesting.updatePositions) {
+      window.DJNesting.updatePositions(prefix);
+    }
+    button.focus();
+    const position = forms(group).indexOf(form) + 1;
+    announce(say("moved")
+      .replace("%(label)s", label(form)).replace("%(position)s", String(position)));
+  });
+
+  /* A new slot starts when the slot above it ends (or when the event starts). */
+  function prefillStart(form) {
+    const start = form.querySelector("input[name$='-start_time']");
+    if (!start || start.value) {
+      return;
+    }
+    const group = form.closest(".djn-group");
+    const siblings = forms(group);
+    const previous = siblings[siblings.indexOf(form) - 1];
+    let value = "";
+    if (previous) {
+      const end = previous.querySelector("input[name$='-end_time']");
+      value = end ? end.value : "";
+    } else {
+      const eventStart = document.getElementById("id_starts_at_1");
+      value = eventStart ? eventStart.value.slice(0, 5) : "";
+    }
+    if (value) {
+      start.value = value;
+    }
+  }
+
+  document.addEventListener("formset:added", function (event) {
+    const form = event.target.closest ? event.target.closest(".djn-inline-form") : null;
+    if (form && event.detail && event.detail.formsetName === "slots") {
+      prefillStart(form);
+    }
+  });
+})();

@@ -1,0 +1,222 @@
+"""The editor's page: an event with its slots and people, posted as one form."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from events.models import AgendaSlot, Event, Speaker
+from tests.factories import AgendaSlotFactory, EventFactory, SlotSpeakerFactory, SpeakerFactory
+
+pytestmark = pytest.mark.django_db
+
+EVENT = {
+    "series": "LandtagsTalk",
+    "title": "Neue Veranstaltung",
+    "slug": "neue-veranstaltung",
+    "organiser": "SPD-Fraktion im Landtag NRW",
+    "starts_at_0": "11.12.2026",
+    "starts_at_1": "18:00:00",
+    "ends_at_0": "11.12.2026",
+    "ends_at_1": "20:00:00",
+    "format": "online",
+}
+
+
+def management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def slot_data(index, start, end="", *, title="Programmpunkt", kind="talk", people=(), **extra):
+    prefix = f"slots-{index}"
+    data = {
+        f"{prefix}-start_time": start,
+        f"{prefix}-end_time": end,
+        f"{prefix}-title": title,
+        f"{prefix}-kind": kind,
+        f"{prefix}-order": str(index),
+        **management(f"{prefix}-roles", len(people)),
+        **{f"{prefix}-{name}": value for name, value in extra.items()},
+    }
+    for number, person in enumerate(people):
+        data.update(
+            {f"{prefix}-roles-{number}-{name}": value for name, value in person.items()}
+        )
+        data.setdefault(f"{prefix}-roles-{number}-order", str(number))
+    return data
+
+
+def add_event(client, *slots):
+    data = {**EVENT, **management("slots", len(slots))}
+    for slot in slots:
+        data.update(slot)
+    return client.post(reverse("admin:events_event_add"), data)
+
+
+def photo():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), "#b3000f").save(buffer, "PNG")
+    return SimpleUploadedFile("foto.png", buffer.getvalue(), content_type="image/png")
+
+
+def local(value):
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+
+
+def test_editor_builds_event_with_slots_and_people_in_one_post(client, editor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    known = SpeakerFactory(name="Christina Kampmann", affix="MdL")
+    client.force_login(editor)
+
+    response = add_event(
+        client,
+        slot_data(
+            0, "18:00", "18:05", title="Begrüßung", kind="welcome",
+            people=[{"role": "host", "new_name": "Thomas Kutschaty", "new_affix": "MdL",
+                     "new_bio": "Fraktionsvorsitzender.", "new_photo": photo()}],
+        ),
+        slot_data(1, "18:05", "18:20", title="Fragen", kind="questions",
+                  people=[{"role": "moderator", "speaker": known.pk}]),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = Event.objects.get(slug="neue-veranstaltung")
+    assert [
+        (local(s.starts_at), local(s.ends_at), s.title, s.order,
+         [(r.speaker.display_name, r.role) for r in s.roles.all()])
+        for s in event.slots.all()
+    ] == [
+        ("11.12.2026 18:00", "11.12.2026 18:05", "Begrüßung", 0,
+         [("Thomas Kutschaty MdL", "host")]),
+        ("11.12.2026 18:05", "11.12.2026 18:20", "Fragen", 1,
+         [("Christina Kampmann MdL", "moderator")]),
+    ]
+    new = Speaker.objects.get(name="Thomas Kutschaty")
+    assert new.bio == "Fraktionsvorsitzender."
+    assert new.photo.name.startswith("speakers/")
+
+
+def test_slot_outside_the_event_is_refused_at_the_field(client, editor):
+    client.force_login(editor)
+
+    response = add_event(client, slot_data(0, "17:30", "18:10"), slot_data(1, "19:50", "20:30"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Der Programmpunkt muss innerhalb der Veranstaltung beginnen (18:00–20:00 Uhr)." in html
+    assert "Der Programmpunkt muss spätestens mit der Veranstaltung enden (20:00 Uhr)." in html
+    assert not Event.objects.exists()
+
+
+def test_slot_ending_before_it_starts_is_refused(client, editor):
+    client.force_login(editor)
+
+    response = add_event(client, slot_data(0, "18:30", "18:10"))
+
+    assert "Der Programmpunkt muss nach seinem Beginn enden." in response.content.decode()
+    assert not AgendaSlot.objects.exists()
+
+
+def test_overlapping_slots_are_refused_unless_parallel(client, editor):
+    client.force_login(editor)
+
+    refused = add_event(
+        client,
+        slot_data(0, "18:00", "18:30", title="Vortrag A"),
+        slot_data(1, "18:15", "18:45", title="Vortrag B"),
+    )
+    accepted = add_event(
+        client,
+        slot_data(0, "18:00", "18:30", title="Vortrag A"),
+        slot_data(1, "18:15", "18:45", title="Vortrag B", is_parallel="on"),
+    )
+
+    assert "Überschneidet sich mit „Vortrag A“ (18:00–18:30 Uhr)." in refused.content.decode()
+    assert accepted.status_code == 302
+    assert list(AgendaSlot.objects.values_list("is_parallel", flat=True)) == [False, True]
+
+
+def test_slots_in_an_order_that_contradicts_their_times_are_refused(client, editor):
+    client.force_login(editor)
+
+    response = add_event(
+        client,
+        slot_data(0, "19:00", "19:30", title="Abschluss"),
+        slot_data(1, "18:00", "18:30", title="Begrüßung"),
+    )
+
+    assert "Beginnt vor dem Programmpunkt darüber, „Abschluss“ (19:00 Uhr)." in (
+        response.content.decode()
+    )
+
+
+def test_time_of_day_follows_the_event_past_midnight(client, editor):
+    client.force_login(editor)
+    data = {**EVENT, "ends_at_0": "12.12.2026", "ends_at_1": "01:00:00"}
+    data.update(management("slots", 1))
+    data.update(slot_data(0, "00:15", "00:45", title="Nachtgespräch"))
+
+    response = client.post(reverse("admin:events_event_add"), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert local(AgendaSlot.objects.get().starts_at) == "12.12.2026 00:15"
+
+
+def test_person_needs_a_choice_or_a_new_name_not_both(client, editor):
+    known = SpeakerFactory(name="Ellen Stock")
+    client.force_login(editor)
+
+    empty = add_event(client, slot_data(0, "18:00", people=[{"role": "panelist"}]))
+    both = add_event(
+        client,
+        slot_data(0, "18:00", people=[{"role": "panelist", "speaker": known.pk,
+                                       "new_name": "Ellen Stock"}]),
+    )
+
+    assert "Wählen Sie eine Person aus der Liste, oder legen Sie unten eine neue an." in (
+        empty.content.decode()
+    )
+    assert "nicht beides" in both.content.decode()
+    assert Speaker.objects.count() == 1
+
+
+def test_new_person_with_a_file_that_is_no_image_is_refused(client, editor):
+    client.force_login(editor)
+    fake = SimpleUploadedFile("foto.png", b"\x00\x89PNG not really", content_type="image/png")
+
+    response = add_event(
+        client, slot_data(0, "18:00", people=[{"role": "host", "new_name": "X", "new_photo": fake}])
+    )
+
+    assert response.status_code == 200
+    assert not Speaker.objects.exists()
+
+
+def test_editor_page_shows_slot_times_as_times_of_day_in_saved_order(client, editor):
+    event = EventFactory(
+        starts_at=timezone.make_aware(datetime.datetime(2026, 12, 11, 18)),
+        ends_at=timezone.make_aware(datetime.datetime(2026, 12, 11, 20)),
+    )
+    late = AgendaSlotFactory(
+        event=event, title="Zweiter", order=1,
+        starts_at=event.starts_at + datetime.timedelta(minutes=30),
+    )
+    SlotSpeakerFactory(slot=late, speaker__name="Sabine Möwes", role="panelist")
+    AgendaSlotFactory(event=event, title="Erster", order=0, starts_at=event.starts_at)
+    client.force_login(editor)
+
+    html = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+
+    assert html.index('value="Erster"') < html.index('value="Zweiter"')
+    assert 'name="slots-1-start_time" value="18:30"' in html
+    assert "Sabine Möwes" in html
+    assert "Mitwirkende in diesem Programmpunkt" in html
