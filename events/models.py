@@ -103,6 +103,12 @@ class Event(models.Model):
     def registration_closes(self):
         return self.registration_closes_at or self.starts_at
 
+    def people(self):
+        """Everyone on the agenda once, in the order they first appear (uses ``with_agenda``)."""
+        return list(
+            dict.fromkeys(role.speaker for slot in self.slots.all() for role in slot.roles.all())
+        )
+
 
 class Speaker(models.Model):
     name = models.CharField(_("name"), max_length=200)

@@ -4,13 +4,15 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from registrations import services
 
-from . import ical
+from . import ical, seo, share_image
 from .models import Event, LegalPage
 
 
@@ -28,6 +30,7 @@ class EventListView(ListView):
         context["upcoming_events"] = upcoming = list(context["upcoming_events"])
         for event in upcoming:
             event.state = services.registration_state(event, now=self.now)
+        context["share_image_url"] = site_image_url()
         return context
 
 
@@ -39,12 +42,12 @@ class EventDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        slots = self.object.slots.all()
-        # Everyone on the agenda once, in the order they first appear.
-        context["speakers"] = list(
-            dict.fromkeys(role.speaker for slot in slots for role in slot.roles.all())
+        context["speakers"] = self.object.people()
+        context["state"] = state = services.registration_state(self.object)
+        context["share_image_url"] = image_url = event_image_url(self.object)
+        context["json_ld"] = seo.json_ld_script(
+            seo.event_json_ld(self.object, state=state, image_url=image_url)
         )
-        context["state"] = services.registration_state(self.object)
         return context
 
 
@@ -61,6 +64,51 @@ class LegalPageView(DetailView):
             "{retention_days}", str(settings.PERSONAL_DATA_RETENTION_DAYS)
         ).replace("{hold_hours}", str(settings.REGISTRATION_HOLD_HOURS))
         return context
+
+
+def event_image_url(event):
+    """The absolute address of the event's share image, new whenever the picture changes."""
+    card = share_image.card_for_event(event)
+    path = reverse("events:share_image", args=[event.slug])
+    return seo.absolute_url(f"{path}?v={card.fingerprint}")
+
+
+def site_image_url():
+    card = share_image.card_for_site()
+    return seo.absolute_url(f"{reverse('events:site_share_image')}?v={card.fingerprint}")
+
+
+def png_response(request, card):
+    etag = f'"{card.fingerprint}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(share_image.png_for(card), content_type="image/png")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def event_share_image(request, slug):
+    event = get_object_or_404(Event.objects.published().with_agenda(), slug=slug)
+    return png_response(request, share_image.card_for_event(event))
+
+
+def site_share_image(request):
+    return png_response(request, share_image.card_for_site())
+
+
+def robots_txt(request):
+    """Crawlers may read the public pages, not the personal, staff or form pages."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /r/",
+        "Disallow: /language/",
+        "Disallow: /events/*/register/",
+        "Allow: /",
+        f"Sitemap: {seo.absolute_url(reverse('events:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def calendar_response(content, filename):

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "landtagstalk.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "events.seo.LanguageParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "events.seo.links",
             ],
         },
     },
@@ -297,6 +300,10 @@ PAGE_CACHE_VIEWS = {
     "events:privacy",
     "events:imprint",
     "events:accessibility",
+    "events:sitemap",
+    "events:robots",
+    "events:feed",
+    "events:series_feed",
 }
 
 LOGGING = {
