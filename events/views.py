@@ -1,6 +1,7 @@
 """Public pages of events, their calendar files and the legal pages."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -12,24 +13,38 @@ from django.views.generic import DetailView, ListView
 
 from registrations import services
 
-from . import ical, seo, share_image
+from . import ical, search, seo, share_image
 from .models import Event, LegalPage
 
 
 class EventListView(ListView):
+    """Upcoming events, then the archive of past ones a page at a time; ``?q=`` searches both."""
+
     template_name = "events/event_list.html"
     context_object_name = "upcoming_events"
+    past_per_page = 10
 
     def get_queryset(self):
         self.now = timezone.now()
-        return services.with_seats_held(Event.objects.published().upcoming(self.now))
+        self.query = search.clean_query(self.request.GET.get("q"))
+        events = services.with_seats_held(Event.objects.published().upcoming(self.now))
+        return search.search(events, self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["past_events"] = Event.objects.published().past(self.now)
+        past = search.search(Event.objects.published().past(self.now), self.query)
+        context["past_page"] = page = Paginator(past, self.past_per_page).get_page(
+            self.request.GET.get("page")
+        )
+        context["past_events"] = past_events = list(page.object_list)
         context["upcoming_events"] = upcoming = list(context["upcoming_events"])
+        context["query"] = self.query
         for event in upcoming:
             event.state = services.registration_state(event, now=self.now)
+        if self.query:
+            people = search.matching_people(upcoming + past_events, self.query)
+            for event in upcoming + past_events:
+                event.matching_people = people.get(event.pk, [])
         context["share_image_url"] = site_image_url()
         return context
 
