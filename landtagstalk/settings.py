@@ -304,6 +304,10 @@ PAGE_CACHE_VIEWS = {
     "events:robots",
     "events:feed",
     "events:series_feed",
+    "api-v1:event_list",
+    "api-v1:event_detail",
+    "api_openapi",
+    "api_docs",
 }
 
 LOGGING = {
