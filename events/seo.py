@@ -68,6 +68,7 @@ def links(request):
             (code, language_url(request.path, code)) for code, _ in settings.LANGUAGES
         ],
         "x_default_url": absolute_url(request.path),
+        "home_url": absolute_url(reverse("events:list")),
         "feed_url": reverse("events:feed"),
         "webcal_url": webcal_url(reverse("events:calendar_feed")),
         "path_without_language": path_without_language(request),

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, views
+from . import embed, feeds, views
 from .models import LegalPage
 from .sitemaps import SITEMAPS
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("calendar.ics", views.calendar_feed, name="calendar_feed"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
     path("events/<slug:slug>/calendar.ics", views.event_calendar, name="calendar"),
+    path("events/<slug:slug>/embed/", embed.embed_event, name="embed_event"),
+    path("embed/", embed.embed_list, name="embed"),
     path("events/<slug:slug>/share.png", views.event_share_image, name="share_image"),
     path("share.png", views.site_share_image, name="site_share_image"),
     path(

@@ -1,6 +1,7 @@
 """Settings for LandtagsTalk, read from environment variables (see README.md)."""
 
 import os
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -53,6 +54,16 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The websites that may show /embed/ and /events/<slug>/embed/ in a frame, such as
+# https://www.spd-fraktion.example (scheme and host, comma-separated; none by default).
+EMBED_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?")
+EMBED_ORIGINS = [origin.rstrip("/") for origin in env_list("DJANGO_EMBED_ORIGINS")]
+for _origin in EMBED_ORIGINS:
+    if not EMBED_ORIGIN.fullmatch(_origin):
+        raise ImproperlyConfigured(
+            f"DJANGO_EMBED_ORIGINS: {_origin!r} is not an origin such as https://www.example.org"
+        )
+
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -304,6 +315,8 @@ PAGE_CACHE_VIEWS = {
     "events:robots",
     "events:feed",
     "events:series_feed",
+    "events:embed",
+    "events:embed_event",
     "api-v1:event_list",
     "api-v1:event_detail",
     "api_openapi",
