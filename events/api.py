@@ -6,6 +6,7 @@ ETag, so a client asks again cheaply with ``If-None-Match``.
 """
 
 import json
+import re
 from datetime import datetime
 from typing import Literal
 
@@ -24,6 +25,7 @@ from .models import AgendaSlot, Event, SlotSpeaker
 from .seo import absolute_url
 
 PAGE_SIZE = 20
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class PublicAPI(NinjaAPI):
@@ -133,7 +135,9 @@ class EventFilters(Schema):
     when: Literal["upcoming", "past", "all"] = Field(
         "upcoming", description="upcoming: soonest first; past and all: newest first."
     )
-    series: str = Field("", max_length=100, description="Only this series (its exact name).")
+    series: str = Field(
+        "", max_length=100, pattern=r"^[^\x00-\x1f]*$", description="Only this series (its name)."
+    )
     q: str = Field("", max_length=200, description="Words to find in texts and people's names.")
     page: int = Field(1, ge=1, le=100_000)
 
@@ -184,6 +188,8 @@ def event_list(request, filters: Query[EventFilters]):
     summary="One published event with its agenda and people",
 )
 def event_detail(request, slug: str):
+    if not SLUG.fullmatch(slug):
+        raise Http404
     event = get_object_or_404(public.with_seats(Event.objects.published().with_agenda()), slug=slug)
     data = event_summary(event, now=timezone.now())
     data["description"] = event.description

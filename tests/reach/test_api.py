@@ -136,10 +136,21 @@ def test_event_list_refuses_bad_parameters_with_a_clear_answer(client, query):
     assert response.json()["detail"]
 
 
-@pytest.mark.parametrize("query", ["?q=%00", "?series=%00", "?q=%F0%9F%99%82", "?series=%25"])
+@pytest.mark.parametrize("query", ["?q=%00", "?q=%F0%9F%99%82", "?series=%25", "?series=%C3%BC"])
 def test_event_list_survives_odd_words(client, query):
     EventFactory()
     assert client.get(f"/api/v1/events/{query}").status_code == 200
+
+
+def test_event_list_refuses_control_characters_in_the_series(client):
+    response = client.get("/api/v1/events/?series=a%00b")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "series"]
+
+
+@pytest.mark.parametrize("slug", ["%00", "a%00b", "%C3%BC", "x" * 500])
+def test_event_detail_with_odd_slug_is_a_json_404(client, slug):
+    assert get_json(client, f"/api/v1/events/{slug}/", status=404)["detail"]
 
 
 def test_unknown_or_unpublished_event_is_a_json_404(client):
