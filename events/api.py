@@ -198,7 +198,7 @@ def event_detail(request, slug: str):
     roles = {}
     for slot in slots:
         for role in slot.roles.all():
-            roles.setdefault(role.speaker_id, dict())[role.role] = None
+            roles.setdefault(role.speaker_id, {})[role.role] = None
     data["people"] = [person_data(person, list(roles[person.pk])) for person in event.people()]
     return data
 
