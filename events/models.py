@@ -137,6 +137,13 @@ class Event(models.Model):
         return latest is not None and latest.cancelled and latest.recipient_count > 0
 
 
+    def people(self):
+        """Everyone on the agenda once, in the order they first appear (uses ``with_agenda``)."""
+        return list(
+            dict.fromkeys(role.speaker for slot in self.slots.all() for role in slot.roles.all())
+        )
+
+
 class EventChange(models.Model):
     """A change of an event its registrants are told about, and the mails it causes.
 

@@ -1,7 +1,9 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import embed, feeds, views
 from .models import LegalPage
+from .sitemaps import SITEMAPS
 
 app_name = "events"
 urlpatterns = [
@@ -9,6 +11,10 @@ urlpatterns = [
     path("calendar.ics", views.calendar_feed, name="calendar_feed"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
     path("events/<slug:slug>/calendar.ics", views.event_calendar, name="calendar"),
+    path("events/<slug:slug>/embed/", embed.embed_event, name="embed_event"),
+    path("embed/", embed.embed_list, name="embed"),
+    path("events/<slug:slug>/share.png", views.event_share_image, name="share_image"),
+    path("share.png", views.site_share_image, name="site_share_image"),
     path(
         "datenschutz/",
         views.LegalPageView.as_view(kind=LegalPage.Kind.PRIVACY),
@@ -24,4 +30,8 @@ urlpatterns = [
         views.LegalPageView.as_view(kind=LegalPage.Kind.ACCESSIBILITY),
         name="accessibility",
     ),
+    path("feeds/events.atom", feeds.UpcomingEventsFeed(), name="feed"),
+    path("feeds/series/<slug:series>.atom", feeds.UpcomingEventsFeed(), name="series_feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

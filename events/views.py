@@ -1,31 +1,50 @@
 """Public pages of events, their calendar files and the legal pages."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from registrations import selectors
 
-from . import ical
+from . import ical, search, seo, share_image
 from .models import Event, LegalPage
 
 
 class EventListView(ListView):
+    """Upcoming events, then the archive of past ones a page at a time; ``?q=`` searches both."""
+
     template_name = "events/event_list.html"
     context_object_name = "upcoming_events"
+    past_per_page = 10
 
     def get_queryset(self):
         self.now = timezone.now()
-        return Event.objects.published().upcoming(self.now)
+        self.query = search.clean_query(self.request.GET.get("q"))
+        events = Event.objects.published().upcoming(self.now)
+        return search.search(events, self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["past_events"] = Event.objects.published().past(self.now)
+        past = search.search(Event.objects.published().past(self.now), self.query)
+        context["past_page"] = page = Paginator(past, self.past_per_page).get_page(
+            self.request.GET.get("page")
+        )
+        context["past_events"] = past_events = list(page.object_list)
         context["upcoming_events"] = upcoming = list(context["upcoming_events"])
+        context["query"] = self.query
         for event in upcoming:
             event.state = selectors.registration_state(event, now=self.now)
+        if self.query:
+            people = search.matching_people(upcoming + past_events, self.query)
+            for event in upcoming + past_events:
+                event.matching_people = people.get(event.pk, [])
+        context["share_image_url"] = site_image_url()
         return context
 
 
@@ -37,12 +56,12 @@ class EventDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        slots = self.object.slots.all()
-        # Everyone on the agenda once, in the order they first appear.
-        context["speakers"] = list(
-            dict.fromkeys(role.speaker for slot in slots for role in slot.roles.all())
+        context["speakers"] = self.object.people()
+        context["state"] = state = selectors.registration_state(self.object)
+        context["share_image_url"] = image_url = event_image_url(self.object)
+        context["json_ld"] = seo.json_ld_script(
+            seo.event_json_ld(self.object, state=state, image_url=image_url)
         )
-        context["state"] = selectors.registration_state(self.object)
         return context
 
 
@@ -59,6 +78,51 @@ class LegalPageView(DetailView):
             "{retention_days}", str(settings.PERSONAL_DATA_RETENTION_DAYS)
         ).replace("{hold_hours}", str(settings.REGISTRATION_HOLD_HOURS))
         return context
+
+
+def event_image_url(event):
+    """The absolute address of the event's share image, new whenever the picture changes."""
+    card = share_image.card_for_event(event)
+    path = reverse("events:share_image", args=[event.slug])
+    return seo.absolute_url(f"{path}?v={card.fingerprint}")
+
+
+def site_image_url():
+    card = share_image.card_for_site()
+    return seo.absolute_url(f"{reverse('events:site_share_image')}?v={card.fingerprint}")
+
+
+def png_response(request, card):
+    etag = f'"{card.fingerprint}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(share_image.png_for(card), content_type="image/png")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def event_share_image(request, slug):
+    event = get_object_or_404(Event.objects.published().with_agenda(), slug=slug)
+    return png_response(request, share_image.card_for_event(event))
+
+
+def site_share_image(request):
+    return png_response(request, share_image.card_for_site())
+
+
+def robots_txt(request):
+    """Crawlers may read the public pages, not the personal, staff or form pages."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /r/",
+        "Disallow: /language/",
+        "Disallow: /events/*/register/",
+        "Allow: /",
+        f"Sitemap: {seo.absolute_url(reverse('events:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def event_calendar(request, slug):

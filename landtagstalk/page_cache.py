@@ -32,6 +32,16 @@ CACHED_VIEWS = {
     "events:privacy",
     "events:imprint",
     "events:accessibility",
+    "events:sitemap",
+    "events:robots",
+    "events:feed",
+    "events:series_feed",
+    "events:embed",
+    "events:embed_event",
+    "api-v1:event_list",
+    "api-v1:event_detail",
+    "api_openapi",
+    "api_docs",
 }
 
 # ... and the models whose rows they show: saving or deleting one makes them stale.

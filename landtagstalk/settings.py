@@ -1,6 +1,7 @@
 """Settings for LandtagsTalk, read from environment variables (see README.md)."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,6 +51,16 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The websites that may show /embed/ and /events/<slug>/embed/ in a frame, such as
+# https://www.spd-fraktion.example (scheme and host, comma-separated; none by default).
+EMBED_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?")
+EMBED_ORIGINS = [origin.rstrip("/") for origin in env_list("DJANGO_EMBED_ORIGINS")]
+for _origin in EMBED_ORIGINS:
+    if not EMBED_ORIGIN.fullmatch(_origin):
+        raise ImproperlyConfigured(
+            f"DJANGO_EMBED_ORIGINS: {_origin!r} is not an origin such as https://www.example.org"
+        )
+
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -61,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -82,6 +94,7 @@ MIDDLEWARE = [
     "landtagstalk.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "events.seo.LanguageParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "events.seo.links",
             ],
         },
     },

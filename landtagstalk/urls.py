@@ -5,6 +5,9 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+
+from events import api
 
 from . import views
 
@@ -20,6 +23,10 @@ admin.site.index_title = _("Events and registrations")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
+    path("api/v1/openapi.json", api.openapi_json, name="api_openapi"),
+    path("api/v1/docs/", api.api_docs, name="api_docs"),
+    path("api/v1/", RedirectView.as_view(pattern_name="api_docs"), name="api_home"),
+    path("api/v1/", api.api.urls),
     path("language/<str:language>/", views.switch_language, name="switch_language"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("registrations.urls")),

@@ -9,6 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from events import search
+
 register = template.Library()
 
 
@@ -72,3 +74,17 @@ def page_markup(text):
 def soft_breaks(text):
     """Let “Digital.Bürgernah.Effizient.” break after its dots on a narrow phone."""
     return mark_safe(re.sub(r"\.(?=\w)", ".<wbr>", str(escape(text))))
+
+
+@register.filter
+def highlight(text, query):
+    """The text escaped, with the searched words in ``<mark>``."""
+    return search.highlight(text, query)
+
+
+@register.simple_tag
+def embed_snippet(event=None):
+    """The HTML that shows ``event`` (or all upcoming events) on another website."""
+    from events.embed import snippet
+
+    return snippet(event)

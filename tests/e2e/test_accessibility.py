@@ -62,6 +62,11 @@ def test_public_pages_have_no_axe_violations(demo_event, check_page, width, lang
         "/datenschutz/",
         "/impressum/",
         "/barrierefreiheit/",
+        "/?q=digital",
+        "/?q=nichts",
+        "/embed/",
+        f"/events/{demo_event.slug}/embed/",
+        "/api/v1/docs/",
     ]
     for path in paths:
         assert check_page(path, width=width, language=language) == [], path
@@ -96,6 +101,15 @@ def test_full_and_closed_event_pages_have_no_axe_violations(check_page, live_ser
     closed = EventFactory(registration_closes_at=timezone.now() - timedelta(minutes=1))
     for event in (full, closed):
         assert check_page(event.get_absolute_url()) == [], event.slug
+        assert check_page(f"/events/{event.slug}/embed/") == [], event.slug
+    assert check_page("/embed/") == []
+
+
+def test_archive_pages_have_no_axe_violations(check_page, live_server):
+    for days in range(1, 25):
+        EventFactory(starts_at=timezone.now() - timedelta(days=days), title=f"Vorbei {days}")
+    assert check_page("/?page=2") == []
+    assert check_page("/?q=vorbei&page=3", width=360) == []
 
 
 def test_axe_check_catches_a_violation(demo_event, check_page):

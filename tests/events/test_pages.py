@@ -175,7 +175,7 @@ def test_list_queries_do_not_grow_with_events(client, django_assert_num_queries,
     for _ in range(count):
         make_event_with(2)
         EventFactory(starts_at=timezone.now() - datetime.timedelta(days=10))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # upcoming; the archive's count and page
         response = client.get("/")
     assert response.content.decode().count('class="event-card') == 2 * count
 

@@ -1,0 +1,176 @@
+"""What search engines and share previews read: absolute addresses, languages, JSON-LD.
+
+Absolute addresses start from ``SITE_URL``, not from the request's Host header: a page
+in the page cache is the same for every visitor, and search engines should learn one
+address per page. A page's German version is its plain address, the English one the
+same with ``?lang=en`` (``LanguageParameterMiddleware``), so each has its own address
+for ``hreflang``.
+"""
+
+import json
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from registrations import selectors
+
+from .models import Event
+
+LANG_PARAMETER = "lang"
+# The characters that could end the script element or open a comment inside it.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+ATTENDANCE_MODES = {
+    Event.Format.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
+    Event.Format.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",
+    Event.Format.HYBRID: "https://schema.org/MixedEventAttendanceMode",
+}
+AVAILABILITY = {
+    "open": "https://schema.org/InStock",
+    "full": "https://schema.org/SoldOut",
+    "not_open": "https://schema.org/PreOrder",
+}
+
+
+def absolute_url(path):
+    return settings.SITE_URL + path
+
+
+def language_url(path, language):
+    """The address of ``path`` in ``language``: the plain one for the default language."""
+    if language == settings.LANGUAGE_CODE:
+        return absolute_url(path)
+    return absolute_url(f"{path}?{LANG_PARAMETER}={language}")
+
+
+class LanguageParameterMiddleware:
+    """``?lang=en`` shows a page in English whatever the cookie says (after LocaleMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = request.GET.get(LANG_PARAMETER)
+        if language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+def links(request):
+    """Context for every page's head: canonical address, language versions, the feed."""
+    language = request.GET.get(LANG_PARAMETER)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return {
+        "canonical_url": language_url(request.path, language),
+        "language_urls": [
+            (code, language_url(request.path, code)) for code, _ in settings.LANGUAGES
+        ],
+        "x_default_url": absolute_url(request.path),
+        "home_url": absolute_url(reverse("events:list")),
+        "feed_url": reverse("events:feed"),
+        "webcal_url": webcal_url(reverse("events:calendar_feed")),
+        "path_without_language": path_without_language(request),
+    }
+
+
+def path_without_language(request):
+    """The page's address without ``?lang=``, for the language switch to return to."""
+    query = request.GET.copy()
+    query.pop(LANG_PARAMETER, None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def webcal_url(path):
+    """The calendar feed as ``webcal://``: calendar apps subscribe to it instead of importing."""
+    return "webcal://" + absolute_url(path).split("://", 1)[1]
+
+
+def json_ld_script(data):
+    """``data`` as a ``<script type="application/ld+json">`` element, safe inside HTML.
+
+    A data block: browsers run no script of this type, so the CSP does not stop it.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=1).translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+
+
+def iso_local(value):
+    return timezone.localtime(value).isoformat()
+
+
+def event_status(event):
+    if event.is_cancelled:
+        return "https://schema.org/EventCancelled"
+    if event.sequence:
+        # The calendar revision goes up when the date or the place changes.
+        return "https://schema.org/EventRescheduled"
+    return "https://schema.org/EventScheduled"
+
+
+def event_locations(event, page_url):
+    """A VirtualLocation at the public page (never the join link), a Place, or both."""
+    virtual = {"@type": "VirtualLocation", "url": page_url}
+    place = {"@type": "Place", "name": event.location or event.organiser}
+    if event.location:
+        place["address"] = event.location
+    if event.format == Event.Format.ONLINE:
+        return virtual
+    if event.format == Event.Format.IN_PERSON:
+        return place
+    return [virtual, place]
+
+
+def person_data(person):
+    data = {"@type": "Person", "name": person.display_name}
+    if person.position:
+        data["jobTitle"] = person.position
+    if person.organisation:
+        data["affiliation"] = {"@type": "Organization", "name": person.organisation}
+    if person.photo:
+        data["image"] = absolute_url(person.photo.url)
+    return data
+
+
+def offer_data(event, state, page_url):
+    availability = AVAILABILITY.get(state.code, "https://schema.org/Discontinued")
+    if state.code == "open" and state.seats_left is not None:
+        availability = "https://schema.org/LimitedAvailability"
+    offer = {
+        "@type": "Offer",
+        "price": "0",
+        "priceCurrency": "EUR",
+        "availability": availability,
+        "url": page_url,
+        "validFrom": iso_local(event.registration_opens_at or event.created_at),
+    }
+    if state.seats_left is not None:
+        offer["inventoryLevel"] = {"@type": "QuantitativeValue", "value": state.seats_left}
+    return offer
+
+
+def event_json_ld(event, *, state=None, image_url):
+    """schema.org Event of ``event`` (with its agenda prefetched) for search engines."""
+    state = state or selectors.registration_state(event)
+    page_url = absolute_url(event.get_absolute_url())
+    description = event.description or event.subtitle or event.title
+    return {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": description,
+        "url": page_url,
+        "startDate": iso_local(event.starts_at),
+        "endDate": iso_local(event.ends_at),
+        "eventStatus": event_status(event),
+        "eventAttendanceMode": ATTENDANCE_MODES[event.format],
+        "location": event_locations(event, page_url),
+        "organizer": {"@type": "Organization", "name": event.organiser, "url": absolute_url("/")},
+        "performer": [person_data(person) for person in event.people()],
+        "image": [image_url],
+        "offers": offer_data(event, state, page_url),
+        "isAccessibleForFree": True,
+        "inLanguage": settings.LANGUAGE_CODE,
+    }
