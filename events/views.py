@@ -45,6 +45,8 @@ class EventDetailView(DetailView):
             dict.fromkeys(role.speaker for slot in slots for role in slot.roles.all())
         )
         context["state"] = services.registration_state(self.object)
+        if self.object.is_over():
+            context["documents"] = list(self.object.documents.all())
         return context
 
 

@@ -38,7 +38,7 @@ def bump_content_version(**kwargs):
 def connect_signals():
     """Every saved or deleted row of these models changes some public page."""
     for label in ("events.Event", "events.Speaker", "events.AgendaSlot", "events.SlotSpeaker",
-                  "registrations.Registration"):
+                  "events.EventDocument", "registrations.Registration"):
         post_save.connect(bump_content_version, sender=label, dispatch_uid=f"page-cache-{label}")
         post_delete.connect(
             bump_content_version, sender=label, dispatch_uid=f"page-cache-del-{label}"

@@ -29,6 +29,11 @@ def _require(request, permission):
         raise PermissionDenied
 
 
+def may_see_people(user):
+    """Registrations, questions and written feedback: the group that sees people."""
+    return user.has_perm(VIEW)
+
+
 def may_write_to_registrants(user):
     """Writing to registrants: only the group that sees people (Teilnehmermanagement)."""
     return user.has_perm(CHANGE)
@@ -196,7 +201,8 @@ class RegistrantMessageForm(forms.Form):
         help_text=gettext_lazy(
             "Plain text; web addresses become links. The mail starts with “Hello <first "
             "name>,” and ends with the personal link and the sender. Placeholders: "
-            "{first_name}, {personal_link}, and for confirmed people only {join_link}."
+            "{first_name}, {personal_link}, {documentation_link}, {feedback_link}, and for "
+            "confirmed people only {join_link}."
         ),
     )
 
@@ -214,7 +220,8 @@ def event_messages(model_admin, request, event_id):
     if not may_write_to_registrants(request.user):
         raise PermissionDenied
     event = get_object_or_404(Event, pk=event_id)
-    form = RegistrantMessageForm(request.POST or None)
+    draft = outreach.follow_up_draft(request.GET.get("draft"))
+    form = RegistrantMessageForm(request.POST or None, initial=draft)
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -19,6 +19,7 @@ urlpatterns = [
     path("r/<str:token>/confirm/", views.RegistrationConfirmView.as_view(), name="confirm"),
     path("r/<str:token>/cancel/", views.RegistrationCancelView.as_view(), name="cancel"),
     path("r/<str:token>/data/", views.RegistrationDataView.as_view(), name="data"),
+    path("r/<str:token>/feedback/", views.RegistrationFeedbackView.as_view(), name="feedback"),
     path("r/<str:token>/delete/", views.RegistrationDeleteView.as_view(), name="delete"),
     path(
         "r/<str:token>/calendar.ics",
