@@ -166,6 +166,8 @@ def test_feedback_results_on_the_dashboard_and_as_csv(client, superuser, past_ev
 
     assert '<span class="lt-tile__number">4,3</span>' in html
     assert "<svg role=\"img\"" in html and "Verteilung von 3 Bewertungen" in html
+    # Numbers in SVG attributes stay unlocalised, or the bars vanish ("320,0").
+    assert '<rect x="28" y="30" width="320.0" height="22"' in html
     assert '<tr><th scope="row">4</th><td>2</td><td>67 %</td></tr>' in html
     assert "Breitband" in html
     assert rows[0] == ["Bewertung", "Nächstes Thema", "Kommentar", "Beantwortet am"]
