@@ -1,7 +1,9 @@
 """A participant manager writes to the registrants of an event in a real browser."""
 
+import importlib
 import os
 
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.utils import timezone
 
@@ -15,10 +17,21 @@ def shot(page, name):
         page.screenshot(path=os.path.join(os.environ["SHOTS_DIR"], name), full_page=True)
 
 
+def restore_staff_group(name):
+    """A live server test runs after transactional tests have flushed the migrated groups."""
+    migration = importlib.import_module("registrations.migrations.0002_staff_groups")
+    group, _ = Group.objects.get_or_create(name=name)
+    for app_label, model, action in migration.GROUP_PERMISSIONS[name]:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+        )
+
+
 def test_participant_manager_previews_and_sends_a_message(
     live_server, browser, settings, staff_user
 ):
     settings.SITE_URL = live_server.url
+    restore_staff_group("Teilnehmermanagement")
     staff_user("Teilnehmermanagement", username="tm")
     event = EventFactory(title="LandtagsTalk: Digital")
     for name in ("Clara", "Conrad"):
