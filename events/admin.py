@@ -265,10 +265,7 @@ class EventAdmin(admin.ModelAdmin):
                 can_see_questions=user.has_perm("registrations.view_registration"),
                 can_record_attendance=user.has_perm("registrations.change_registration"),
                 can_write_to_registrants=admin_views.may_write_to_registrants(user),
-                registrant_messages=[
-                    (message, outreach.sent_count(message))
-                    for message in obj.messages.select_related("sender")[:10]
-                ]
+                registrant_messages=outreach.sent_messages(obj, limit=10)
                 if admin_views.may_write_to_registrants(user)
                 else [],
                 feedback_results=feedback.results(obj) if obj.starts_at <= now() else None,

@@ -238,7 +238,6 @@ def event_messages(model_admin, request, event_id):
                 )
             return HttpResponseRedirect(request.path)
         preview = _preview(event, data)
-    sent = event.messages.select_related("sender")
     context = _context(
         model_admin,
         request,
@@ -246,7 +245,7 @@ def event_messages(model_admin, request, event_id):
         _("Messages to registrants"),
         form=form,
         preview=preview,
-        sent_messages=[(m, outreach.sent_count(m)) for m in sent[:50]],
+        sent_messages=outreach.sent_messages(event, limit=50),
     )
     return TemplateResponse(request, "admin/registrations/registration/messages.html", context)
 

@@ -5,7 +5,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -100,8 +100,14 @@ def send_message(*, event, sender, subject, body, audiences) -> RegistrantMessag
     return message
 
 
-def sent_count(message) -> int:
-    return message.deliveries.filter(sent_at__isnull=False).count()
+def sent_messages(event, *, limit):
+    """The latest messages of ``event`` as (message, mails sent so far): one query."""
+    messages = (
+        event.messages.select_related("sender")
+        .annotate(sent=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)))
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [(message, message.sent) for message in messages]
 
 
 def follow_up_draft(kind):
