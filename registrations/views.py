@@ -231,6 +231,10 @@ def stored_data(registration):
         elif isinstance(value, datetime.datetime):
             value = formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
         rows.append((field.verbose_name, value))
+    answer = Feedback.objects.filter(registration=registration).first()
+    if answer is not None:
+        for name in ("rating", "next_topic", "comment"):
+            rows.append((Feedback._meta.get_field(name).verbose_name, getattr(answer, name)))
     return rows
 
 

@@ -208,3 +208,13 @@ def test_deleting_my_data_blanks_my_feedback_text(client, past_event):
 
 def test_purge_command_still_runs(past_event):
     call_command("purge_personal_data", "--days", "0", verbosity=0)
+
+
+def test_show_my_data_includes_my_feedback(client, past_event):
+    registration = RegistrationFactory(event=past_event, status=Status.CONFIRMED)
+    Feedback.objects.create(
+        registration=registration, event=past_event, rating=4, next_topic="Mobilität"
+    )
+    page = client.get(f"/r/{registration.token}/data/").content.decode()
+    assert "Gesamtbewertung" in page
+    assert "Mobilität" in page
