@@ -8,23 +8,23 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
-from django.utils.timezone import localtime
+from django.utils.timezone import localtime, now
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from landtagstalk import permissions
-from registrations import outreach, selectors
+from registrations import feedback, outreach, selectors
 from registrations.models import Registration
 
 from . import dashboard, services
 from .editor import AgendaSlotInline
-from .models import AgendaSlot, Event, LegalPage, SlotSpeaker, Speaker
+from .models import AgendaSlot, Event, EventDocument, LegalPage, SlotSpeaker, Speaker
 
 
 class CopyEventForm(forms.Form):
@@ -101,6 +101,32 @@ class EventForm(forms.ModelForm):
     @property
     def recipient_total(self):
         return sum(self.recipient_counts.values())
+
+
+class DocumentationForm(forms.ModelForm):
+    recording_url = forms.URLField(
+        label=_("Recording"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "lt-wide"}),
+    )
+
+    class Meta:
+        model = Event
+        fields = ["summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 6, "class": "lt-wide"})}
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        # Declared (for the https default), so the model form leaves its initial to us.
+        self.initial["recording_url"] = instance.recording_url
+        self.order_fields(["recording_url", "summary"])
+
+
+DocumentFormSet = forms.inlineformset_factory(
+    Event, EventDocument, fields=["title", "file", "order"], extra=2, can_delete=True
+)
 
 
 def update_messages(result):
@@ -197,6 +223,16 @@ class EventAdmin(nested_admin.NestedModelAdmin):
                 self.admin_site.admin_view(self.copy_view),
                 name="events_event_copy",
             ),
+            path(
+                "<int:event_id>/feedback.csv",
+                self.admin_site.admin_view(self.feedback_csv_view),
+                name="events_event_feedback_csv",
+            ),
+            path(
+                "<int:event_id>/documentation/",
+                self.admin_site.admin_view(self.documentation_view),
+                name="events_event_documentation",
+            ),
             *super().get_urls(),
         ]
 
@@ -211,12 +247,10 @@ class EventAdmin(nested_admin.NestedModelAdmin):
                 can_see_questions=permissions.can_see_people(user),
                 can_record_attendance=permissions.can_record_attendance(user),
                 can_write_to_registrants=permissions.can_write_to_registrants(user),
-                registrant_messages=[
-                    (message, outreach.sent_count(message))
-                    for message in obj.messages.select_related("sender")[:10]
-                ]
+                registrant_messages=outreach.sent_messages(obj, limit=10)
                 if permissions.can_write_to_registrants(user)
                 else [],
+                feedback_results=feedback.results(obj) if obj.starts_at <= now() else None,
                 change_notices=[
                     (notice, services.mailed_count(notice)) for notice in obj.changes.all()[:5]
                 ],
@@ -272,6 +306,50 @@ class EventAdmin(nested_admin.NestedModelAdmin):
             "slot_count": event.slots.count(),
         }
         return TemplateResponse(request, "admin/events/event/copy.html", context)
+
+    def feedback_csv_view(self, request, event_id):
+        """The feedback answers as CSV: texts of citizens, so only for who sees people.
+
+        A POST, as every export is: a link from another site must not start one.
+        """
+        if not permissions.can_see_people(request.user):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return feedback.csv_response(get_object_or_404(Event, pk=event_id))
+
+    def documentation_view(self, request, event_id):
+        """Recording, slides and a short summary, shown publicly once the event is over."""
+        event = get_object_or_404(Event, pk=event_id)
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        data = (request.POST, request.FILES) if request.method == "POST" else ()
+        form = DocumentationForm(*data, instance=event)
+        documents = DocumentFormSet(*data, instance=event, prefix="documents")
+        if request.method == "POST" and form.is_valid() and documents.is_valid():
+            services.update_event(
+                event=event,
+                changes={name: form.cleaned_data[name] for name in form.changed_data},
+                user=request.user,
+            )
+            documents.save()
+            self.log_change(request, event, "Documentation changed")
+            self.message_user(
+                request, gettext("The documentation was saved."), messages.SUCCESS
+            )
+            return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Documentation"),
+            "subtitle": event.title,
+            "event": event,
+            "original": event,
+            "form": form,
+            "documents": documents,
+            "is_over": event.is_over(),
+        }
+        return TemplateResponse(request, "admin/events/event/documentation.html", context)
 
     @admin.display(description=_("pending"), ordering="pending_total")
     def pending_count(self, event):

@@ -1,6 +1,7 @@
 """Events, their agenda and the people who speak at them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
@@ -69,6 +70,14 @@ class Event(models.Model):
         blank=True,
         help_text=_("Leave empty to close registration when the event starts."),
     )
+    # The documentation, shown on the public page once the event is over.
+    recording_url = models.URLField(_("recording"), max_length=500, blank=True)
+    summary = models.TextField(
+        _("short summary"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Shown on the public page under “Documentation” after the event."),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     # "called off", not "cancelled": that word belongs to registrations.
     is_cancelled = models.BooleanField(_("called off"), default=False)
@@ -128,6 +137,13 @@ class Event(models.Model):
     def registration_closes(self):
         return self.registration_closes_at or self.starts_at
 
+    def is_over(self, now=None):
+        return self.ends_at < (now or timezone.now())
+
+    @property
+    def has_documentation(self):
+        return bool(self.recording_url or self.summary or self.documents.exists())
+
     @property
     def cancellation_mailed(self):
         """True once the mails of the event's cancellation are queued, not before."""
@@ -142,6 +158,42 @@ class Event(models.Model):
         return list(
             dict.fromkeys(role.speaker for slot in self.slots.all() for role in slot.roles.all())
         )
+
+
+def validate_document(file):
+    """Slides and papers only, at most 20 MB: the files are served to everyone."""
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if extension not in DOCUMENT_EXTENSIONS:
+        raise ValidationError(
+            _("Please upload a PDF, PowerPoint or OpenDocument file (%(types)s).")
+            % {"types": ", ".join(DOCUMENT_EXTENSIONS)},
+            code="extension",
+        )
+    if file.size > DOCUMENT_MAX_SIZE:
+        raise ValidationError(_("The file is larger than 20 MB."), code="too_large")
+
+
+DOCUMENT_EXTENSIONS = ("pdf", "pptx", "odp")
+DOCUMENT_MAX_SIZE = 20 * 1024 * 1024
+
+
+class EventDocument(models.Model):
+    """A file of an event's documentation, such as the slides of a talk."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="documents", verbose_name=_("event")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="documents/", validators=[validate_document])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class EventChange(models.Model):

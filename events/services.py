@@ -42,6 +42,7 @@ class EventUpdate:
     offset: datetime.timedelta = datetime.timedelta(0)
     notice: EventChange | None = None
 
+
 # The date a previous copy put at the end of a slug, so copies of copies don't pile up dates.
 DATED_SLUG = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 

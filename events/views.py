@@ -62,6 +62,8 @@ class EventDetailView(DetailView):
         context["json_ld"] = seo.json_ld_script(
             seo.event_json_ld(self.object, state=state, image_url=image_url)
         )
+        if self.object.is_over():
+            context["documents"] = list(self.object.documents.all())
         return context
 
 

@@ -51,6 +51,7 @@ STALE_MODELS = (
     "events.AgendaSlot",
     "events.SlotSpeaker",
     "events.LegalPage",
+    "events.EventDocument",
     "registrations.Registration",
 )
 

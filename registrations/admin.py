@@ -300,7 +300,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         if not self.has_message_permission(request):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id)
-        form = RegistrantMessageForm(request.POST or None)
+        draft = outreach.follow_up_draft(request.GET.get("draft"))
+        form = RegistrantMessageForm(request.POST or None, initial=draft)
         preview = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -321,14 +322,13 @@ class RegistrationAdmin(admin.ModelAdmin):
                     )
                 return HttpResponseRedirect(request.path)
             preview = outreach.preview(event=event, **data)
-        sent = event.messages.select_related("sender")
         context = self.event_page_context(
             request,
             event,
             gettext("Messages to registrants"),
             form=form,
             preview=preview,
-            sent_messages=[(m, outreach.sent_count(m)) for m in sent[:50]],
+            sent_messages=outreach.sent_messages(event, limit=50),
         )
         return TemplateResponse(
             request, "admin/registrations/registration/messages.html", context

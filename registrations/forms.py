@@ -204,7 +204,8 @@ class RegistrantMessageForm(forms.Form):
         help_text=_(
             "Plain text; web addresses become links. The mail starts with “Hello <first "
             "name>,” and ends with the personal link and the sender. Placeholders: "
-            "{first_name}, {personal_link}, and for confirmed people only {join_link}."
+            "{first_name}, {personal_link}, {documentation_link}, {feedback_link}, and for "
+            "confirmed people only {join_link}."
         ),
     )
 

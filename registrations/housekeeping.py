@@ -14,7 +14,7 @@ from django.utils import timezone
 from events.models import Event
 
 from . import services, tasks
-from .models import PERSONAL_FIELDS, PurgeLog, Registration
+from .models import PERSONAL_FIELDS, Feedback, PurgeLog, Registration
 
 Status = Registration.Status
 
@@ -117,6 +117,8 @@ def purge_personal_data(*, event: Event, now=None, dry_run: bool = False) -> tup
             deleted = expired.count()
             return remaining.count() - deleted, deleted
         deleted, _by_model = expired.delete()
+        # Written feedback is personal data; the ratings stay, like the counts.
+        Feedback.objects.filter(event=event).update(next_topic="", comment="")
         anonymised = remaining.update(purged_at=now, **PERSONAL_FIELDS)
         if anonymised or deleted:
             PurgeLog.objects.create(

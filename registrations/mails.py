@@ -164,7 +164,7 @@ def change_lines(change, *, confirmed):
         before, after = values["location"]
         lines.append((_("Place"), before or "–", after or "–"))
     if "online_url" in values and confirmed:
-        lines.append((_("Join link"), _("changed"), _("see below")))
+        lines.append((_("Join link"), _("the previous link"), _("a new link (below)")))
     return lines
 
 

@@ -291,3 +291,38 @@ class MessageDelivery(models.Model):
 
     def __str__(self):
         return f"{self.message_id} → {self.registration_id}"
+
+
+class Feedback(models.Model):
+    """One registrant's answer to the feedback form after the event.
+
+    The texts are personal data and are blanked by the retention purge; the rating stays.
+    """
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="feedback"
+    )
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="feedback", verbose_name=_("event")
+    )
+    rating = models.PositiveSmallIntegerField(_("overall rating"))
+    next_topic = models.CharField(
+        _("Which topic should we discuss next?"), max_length=300, blank=True
+    )
+    comment = models.TextField(_("anything else you want to tell us"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("answered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5),
+                name="feedback_rating_1_to_5",
+                violation_error_message=_("The rating is a number from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id}: {self.rating}"

@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,9 @@ AUDIENCE_FILTERS = {
 # Audiences of confirmed people only: only they may get the join link.
 CONFIRMED_ONLY = {Audience.CONFIRMED, Audience.NOT_ATTENDED}
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-PLACEHOLDERS = ("first_name", "personal_link", "join_link")
+PLACEHOLDERS = (
+    "first_name", "personal_link", "join_link", "documentation_link", "feedback_link"
+)
 
 
 def recipients(*, event, audiences):
@@ -72,6 +75,11 @@ def fill_in(text, *, registration, personal_url):
         "first_name": registration.first_name,
         "personal_link": personal_url,
         "join_link": registration.join_url,
+        "documentation_link": settings.SITE_URL
+        + registration.event.get_absolute_url()
+        + "#documentation-heading",
+        "feedback_link": settings.SITE_URL
+        + reverse("registrations:feedback", args=[registration.token]),
     }
     return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
 
@@ -95,8 +103,39 @@ def send_message(*, event, sender, subject, body, audiences) -> RegistrantMessag
     return message
 
 
-def sent_count(message) -> int:
-    return message.deliveries.filter(sent_at__isnull=False).count()
+def sent_messages(event, *, limit):
+    """The latest messages of ``event`` as (message, mails sent so far): one query."""
+    messages = (
+        event.messages.select_related("sender")
+        .annotate(sent=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)))
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [(message, message.sent) for message in messages]
+
+
+def follow_up_draft(kind):
+    """Initial recipients, subject and text of the thank-you mails after the event."""
+    if kind == "thanks":
+        return {
+            "audiences": [Audience.ATTENDED],
+            "subject": _("Thank you for taking part"),
+            "body": _(
+                "thank you for taking part in our event. The recording, the slides and a "
+                "short summary are here:\n{documentation_link}\n\nWe would like to know "
+                "how you liked it. Three short questions, one minute:\n{feedback_link}"
+            ),
+        }
+    if kind == "noshow":
+        return {
+            "audiences": [Audience.NOT_ATTENDED],
+            "subject": _("Sorry we missed you"),
+            "body": _(
+                "we are sorry you could not be there. The recording, the slides and a short "
+                "summary are here:\n{documentation_link}\n\nWhat should we discuss next "
+                "time? Tell us in one minute:\n{feedback_link}"
+            ),
+        }
+    return None
 
 
 def sent_just_now(*, event, sender, subject, body, audiences) -> bool:

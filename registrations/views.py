@@ -19,9 +19,9 @@ from events.ical import calendar_response
 from events.models import Event
 from landtagstalk.security import client_ip
 
-from . import mails, ratelimit, selectors, services
+from . import feedback, mails, ratelimit, selectors, services
 from .forms import RegistrationForm
-from .models import Registration
+from .models import Feedback, Registration
 
 RATE_LIMIT = {"scope": "register", "limit": 10, "window": 600}
 
@@ -127,6 +127,7 @@ class TokenView(DetailView):
             event=registration.event,
             event_accepts_registrations=state.accepts_registrations,
             shows_join_link=bool(registration.join_url),
+            offers_feedback=feedback.may_give_feedback(registration),
             **kwargs,
         )
 
@@ -179,6 +180,36 @@ class RegistrationCancelView(TokenView):
         return redirect(registration.personal_path)
 
 
+class RegistrationFeedbackView(TokenView):
+    """The feedback form after the event: one answer per registration, no account."""
+
+    template_name = "registrations/registration_feedback.html"
+
+    def get_context_data(self, **kwargs):
+        registration = self.object
+        answered = Feedback.objects.filter(registration=registration).exists()
+        open_ = feedback.may_give_feedback(registration) and not answered
+        return super().get_context_data(
+            answered=answered,
+            feedback_open=open_,
+            form=kwargs.pop("form", None) or (feedback.FeedbackForm() if open_ else None),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.object = registration = self.get_object()
+        form = feedback.FeedbackForm(request.POST)
+        if not feedback.may_give_feedback(registration):
+            return redirect(registration.personal_path)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        if feedback.save_feedback(registration=registration, form=form) is None:
+            messages.info(request, _("You have answered already. Thank you!"))
+        else:
+            messages.success(request, _("Thank you for your feedback!"))
+        return redirect("registrations:feedback", token=registration.token)
+
+
 class RegistrationDataView(TokenView):
     """Everything stored about this registration (Art. 15 GDPR)."""
 
@@ -202,6 +233,10 @@ def stored_data(registration):
         elif isinstance(value, datetime.datetime):
             value = formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
         rows.append((field.verbose_name, value))
+    answer = Feedback.objects.filter(registration=registration).first()
+    if answer is not None:
+        for name in ("rating", "next_topic", "comment"):
+            rows.append((Feedback._meta.get_field(name).verbose_name, getattr(answer, name)))
     return rows
 
 
@@ -211,7 +246,10 @@ class RegistrationDeleteView(TokenView):
     template_name = "registrations/registration_delete.html"
 
     def post(self, request, *args, **kwargs):
-        services.erase_personal_data(registration=self.get_object())
+        registration = self.get_object()
+        # The written feedback is personal data too; the rating stays, like the counts.
+        feedback.erase_feedback_text(registrations=Registration.objects.filter(pk=registration.pk))
+        services.erase_personal_data(registration=registration)
         return redirect("registrations:deleted")
 
 

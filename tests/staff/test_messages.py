@@ -150,3 +150,24 @@ def test_only_the_participant_managers_may_write(client, staff_user, event, grou
     assert client.get(url(event)).status_code == 403
     assert post(client, event, ["confirmed"], action="send").status_code == 403
     assert mail.outbox == []
+
+
+def test_messages_page_queries_do_not_grow_with_messages(
+    client, participant_manager, event, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(participant_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, event, ["confirmed"], body="Eins", action="send")
+    with CaptureQueriesContext(connection) as one:
+        client.get(url(event))
+    for number in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            post(client, event, ["confirmed"], body=f"Nachricht {number}", action="send")
+    with CaptureQueriesContext(connection) as four:
+        html = client.get(url(event)).content.decode()
+
+    assert len(four.captured_queries) == len(one.captured_queries)
+    assert html.count("Bestätigt: 2 von 2") == 4

@@ -56,6 +56,9 @@ TABLE = {
     "events_event_history": row(OK, OK, FORBIDDEN, OK),
     "events_event_delete": row(OK, FORBIDDEN, FORBIDDEN, OK),
     "events_event_copy": row(OK, FORBIDDEN, FORBIDDEN, OK),
+    "events_event_documentation": row(OK, FORBIDDEN, FORBIDDEN, OK),
+    "events_event_feedback_csv": row(FORBIDDEN, OK, FORBIDDEN, OK, method="post"),
+    "events_event_feedback_csv:get": row(FORBIDDEN, NOT_ALLOWED, FORBIDDEN, NOT_ALLOWED),
     **{
         f"events_{model}_{page}": row(OK, FORBIDDEN, FORBIDDEN, OK)
         for model in ("agendaslot", "speaker")
@@ -208,8 +211,10 @@ def url_for(name, world):
         return "get", reverse(f"admin:{base}"), {}
     if base.startswith("registrations_registration_event_"):
         return TABLE[name]["method"], reverse(f"admin:{base}", args=[event.pk]), {}
-    if base == "events_event_copy":
+    if base in ("events_event_copy", "events_event_documentation"):
         return "get", reverse(f"admin:{base}", args=[event.pk]), {}
+    if base == "events_event_feedback_csv":
+        return TABLE[name]["method"], reverse(f"admin:{base}", args=[event.pk]), {}
     if base == "auth_user_password_change":
         return "get", reverse(f"admin:{base}", args=[world["user"].pk]), {}
     page = base.rsplit("_", 1)[1]
