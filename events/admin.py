@@ -16,6 +16,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from landtagstalk.admin_input import NoDateFromQueryMixin
 from registrations import services as registration_services
 from registrations.models import Registration
 
@@ -70,7 +71,7 @@ CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "format", "location", "is_ca
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(NoDateFromQueryMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "starts_at",
@@ -227,7 +228,7 @@ class SlotSpeakerInline(admin.TabularInline):
 
 
 @admin.register(AgendaSlot)
-class AgendaSlotAdmin(admin.ModelAdmin):
+class AgendaSlotAdmin(NoDateFromQueryMixin, admin.ModelAdmin):
     list_display = ["title", "event", "starts_at", "kind"]
     list_filter = ["kind", "event"]
     search_fields = ["title", "event__title"]
