@@ -128,7 +128,8 @@ def site(django_user_model):
     slot = AgendaSlotFactory(event=event)
     SlotSpeakerFactory(slot=slot, speaker=SpeakerFactory())
     registration = RegistrationFactory(event=event, question="Warum?")
-    superuser = django_user_model.objects.create_superuser("chef", "chef@example.org", "pw")
+    # No password: hashing one costs a second per test, and force_login needs none.
+    superuser = django_user_model.objects.create_superuser("chef", "chef@example.org", None)
     ExportLog.objects.create(user=superuser, event=event, row_count=1)
     PurgeLog.objects.create(event=event, anonymised_count=0, deleted_count=0)
     return {"event": event, "registration": registration, "superuser": superuser}
