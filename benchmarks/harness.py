@@ -148,7 +148,7 @@ def gunicorns(database_url, *, instances=1, workers=2, **env):
     processes, ports = [], []
     with static_root() as root:
         try:
-            for number in range(instances):
+            for _ in range(instances):
                 port = free_port(ports[-1] + 1 if ports else FIRST_PORT)
                 process = subprocess.Popen(
                     [PYTHON, "-m", "gunicorn", "landtagstalk.wsgi", "-c", "gunicorn.conf.py"],

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from landtagstalk.validators import validate_visible
+
 from . import images
 
 
@@ -107,7 +109,7 @@ class Event(models.Model):
 
 
 class Speaker(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_visible])
     affix = models.CharField(
         _("affix"), max_length=50, blank=True, help_text=_("For example “MdL”.")
     )
