@@ -97,7 +97,7 @@ def prepare_photo(file):
     stored = image.copy()
     stored.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))
     original = ContentFile(
-        _encode(stored, image_format), name=f"{stem}{sorted(FORMATS[image_format])[0]}"
+        _encode(stored, image_format), name=f"{stem}{min(FORMATS[image_format], key=len)}"
     )
     renditions = {
         size: ContentFile(
