@@ -120,6 +120,19 @@ def static_root():
         shutil.rmtree(root, ignore_errors=True)
 
 
+def free_port(start):
+    """The first port from ``start`` on that nobody listens on: on a shared machine
+    another benchmark may hold 8301, and wrk would measure its server instead."""
+    for port in range(start, start + 100):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port from {start} on")
+
+
 def wait_for_port(port, process, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -139,8 +152,8 @@ def gunicorns(database_url, *, instances=1, workers=2, **env):
     processes, ports = [], []
     with static_root() as root:
         try:
-            for number in range(instances):
-                port = FIRST_PORT + number
+            for _ in range(instances):
+                port = free_port(ports[-1] + 1 if ports else FIRST_PORT)
                 process = subprocess.Popen(
                     [PYTHON, "-m", "gunicorn", "landtagstalk.wsgi", "-c", "gunicorn.conf.py"],
                     cwd=BASE_DIR,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from landtagstalk import permissions
+from landtagstalk.admin_input import NoDateFromQueryMixin
 from registrations import feedback, outreach, selectors
 from registrations.models import Registration
 
@@ -157,7 +158,7 @@ def update_messages(result):
 
 
 @admin.register(Event)
-class EventAdmin(nested_admin.NestedModelAdmin):
+class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
     list_display = [
         "title",
         "starts_at",
@@ -375,7 +376,7 @@ class SlotSpeakerInline(admin.TabularInline):
 
 
 @admin.register(AgendaSlot)
-class AgendaSlotAdmin(admin.ModelAdmin):
+class AgendaSlotAdmin(NoDateFromQueryMixin, admin.ModelAdmin):
     """Slots are edited on their event's page; this list only helps to find one."""
 
     list_display = ["title", "event", "starts_at", "kind"]

@@ -262,7 +262,7 @@ def person_data(person, roles):
         "position": person.position,
         "organisation": person.organisation,
         "bio": person.bio,
-        "photo_url": absolute_url(person.photo.url) if person.photo else None,
+        "photo_url": absolute_url(person.photo_512.url) if person.photo_512 else None,
         "roles": roles,
     }
 

@@ -9,6 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from landtagstalk.validators import validate_visible
+
+from . import images
+
 
 class EventQuerySet(models.QuerySet):
     def published(self):
@@ -233,7 +237,7 @@ class EventChange(models.Model):
 
 
 class Speaker(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_visible])
     affix = models.CharField(
         _("affix"), max_length=50, blank=True, help_text=_("For example “MdL”.")
     )
@@ -245,7 +249,15 @@ class Speaker(models.Model):
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     bio = models.TextField(_("short biography"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+    photo = images.PhotoField(
+        _("photo"),
+        upload_to="speakers/",
+        blank=True,
+        help_text=_("JPEG, PNG or WebP, at most 5 MB and 25 megapixels."),
+    )
+    # What public pages show: small squares made from the photo when it is stored.
+    photo_256 = models.ImageField(upload_to="speakers/256/", blank=True, editable=False)
+    photo_512 = models.ImageField(upload_to="speakers/512/", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("speaker")
@@ -254,6 +266,16 @@ class Speaker(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        # Here rather than in one admin form, so that every form that stores a photo
+        # (the speaker's own page, the event's one-page editor) makes the renditions.
+        if self.photo and not self.photo._committed:
+            self.photo, renditions = images.prepare_photo(self.photo)
+            self.photo_256, self.photo_512 = renditions[256], renditions[512]
+        elif not self.photo:
+            self.photo_256 = self.photo_512 = ""
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self):

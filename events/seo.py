@@ -129,8 +129,8 @@ def person_data(person):
         data["jobTitle"] = person.position
     if person.organisation:
         data["affiliation"] = {"@type": "Organization", "name": person.organisation}
-    if person.photo:
-        data["image"] = absolute_url(person.photo.url)
+    if person.photo_512:
+        data["image"] = absolute_url(person.photo_512.url)
     return data
 
 

@@ -25,11 +25,11 @@ def env_list(name, default=""):
 
 
 def cache_config(url):
-    """A CACHES entry from a URL: empty or locmem://, db://[table], redis://host:port/db."""
+    """A CACHES entry from a URL: empty or db://[table], locmem://, redis://host:port/db."""
     parts = urlsplit(url)
-    if parts.scheme in {"", "locmem"}:
+    if parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if parts.scheme == "db":
+    if parts.scheme in {"", "db"}:
         table = (parts.netloc + parts.path).strip("/") or "landtagstalk_cache"
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
     if parts.scheme in {"redis", "rediss"}:
@@ -298,8 +298,10 @@ AXES_CLIENT_IP_CALLABLE = "landtagstalk.security.client_ip"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
-# Cache: per process by default; shared by all app servers in production, in the
-# database (DJANGO_CACHE_URL=db://) or in Redis (DJANGO_CACHE_URL=redis://host:6379/0).
+# Cache: shared by all processes and app servers, so that the rate limit counts once
+# whatever the number of workers: in the database by default (its table comes with
+# the migrations), or in Redis (DJANGO_CACHE_URL=redis://host:6379/0). A per-process
+# cache (locmem://) makes check --deploy warn.
 CACHES = {"default": cache_config(os.environ.get("DJANGO_CACHE_URL", ""))}
 
 # Whole public pages for visitors without a session (landtagstalk/page_cache.py names which
@@ -342,6 +344,9 @@ REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT = int(
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "30"))
 REMINDER_LEAD_HOURS = int(os.environ.get("REMINDER_LEAD_HOURS", "24"))
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+# Registration POSTs per client address and hour: enough for an office of 50 people
+# behind one address, with a few typos, all registering in the same hour.
+REGISTRATION_RATE_LIMIT = int(os.environ.get("REGISTRATION_RATE_LIMIT", "60"))
 # Failed mail deliveries are tried again after 1, 2, 4, ... minutes (at most an hour apart).
 MAIL_RETRY_DELAY_SECONDS = int(os.environ.get("MAIL_RETRY_DELAY_SECONDS", "60"))
 MAIL_RETRY_MAX_DELAY_SECONDS = int(os.environ.get("MAIL_RETRY_MAX_DELAY_SECONDS", "3600"))

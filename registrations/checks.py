@@ -18,3 +18,25 @@ def check_mail_queue(app_configs, **kwargs):
             )
         ]
     return []
+
+
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """A cache per process counts the rate limit per worker, and keeps stale pages."""
+    if settings.CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES:
+        return [
+            Warning(
+                "The cache is per process: the registration rate limit counts per worker "
+                "and app server, and cached pages miss changes made in other processes.",
+                hint="Unset DJANGO_CACHE_URL (the database cache) or set it to db:// or "
+                "redis://host:6379/0.",
+                id="registrations.W002",
+            )
+        ]
+    return []

@@ -12,6 +12,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from landtagstalk.validators import validate_visible
+
 from . import attendance, outreach
 from .models import RegistrantMessage
 
@@ -26,26 +28,6 @@ def has_control_characters(value, *, allow_newlines=False):
         (unicodedata.category(char) == "Cc" or char in LINE_BREAKING) and char not in allowed
         for char in value
     )
-
-
-def has_invisible_characters(value):
-    """Bidi overrides, zero-width and other invisible format characters (category Cf).
-
-    They make a name read differently from what is stored ("‮nnA" shows as "Ann"),
-    in the admin and in mails; nobody needs them in a name or a question.
-    """
-    return any(unicodedata.category(char) == "Cf" for char in value)
-
-
-def validate_visible(value):
-    if has_invisible_characters(value):
-        raise ValidationError(
-            _(
-                "Please remove the invisible characters (text direction marks or "
-                "zero-width characters) from this text."
-            ),
-            code="invisible_characters",
-        )
 
 
 def validate_single_line(value):

@@ -1,13 +1,20 @@
 """A per-client-IP limit on form submissions, counted in Django's cache.
 
-django-ratelimit refuses the caches this project runs with by default (local memory,
-database), so this is the small fixed-window counter it would be. The client address
-is the one the admin login lockout uses: REMOTE_ADDR, or behind the operator's own
-proxies (``DJANGO_TRUSTED_PROXY_COUNT``) the entry they appended to X-Forwarded-For.
+django-ratelimit refuses the caches this project runs with (local memory, database),
+so this is the small fixed-window counter it would be. The client address is the one
+the admin login lockout uses: REMOTE_ADDR, or behind the operator's own proxies
+(``DJANGO_TRUSTED_PROXY_COUNT``) the entry they appended to X-Forwarded-For.
+
+The default cache is the database cache, shared by all workers and app servers, so the
+limit is the same whatever their number.
 """
 
+import contextlib
+
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.db import BaseDatabaseCache
+from django.db import connections, router, transaction
 
 from landtagstalk.security import client_ip
 
@@ -16,13 +23,38 @@ def is_limited(request, *, scope, limit, window):
     """Count this request; True when the client made more than ``limit`` in ``window`` s."""
     if not settings.RATELIMIT_ENABLE:
         return False
+    cache = caches["default"]
     key = f"ratelimit:{scope}:{client_ip(request) or ''}"
-    # add() starts a window only if none runs; incr() is atomic in memcached, Redis and
-    # local memory, and close enough in the database cache.
+    # add() starts a window only if none runs.
     cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.set(key, 1, timeout=window)
-        count = 1
+    with _one_at_a_time(cache, key):
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window ended between add() and incr()
+            cache.set(key, 1, timeout=window)
+            count = 1
     return count > limit
+
+
+def _one_at_a_time(cache, key):
+    """Make incr() atomic: memcached, Redis and local memory do it themselves; the
+    database cache reads and writes, so its row is locked for the two (SQLite locks
+    the whole database for a write transaction anyway)."""
+    if not isinstance(cache, BaseDatabaseCache):
+        return contextlib.nullcontext()
+    return _row_locked(cache, key)
+
+
+@contextlib.contextmanager
+def _row_locked(cache, key):
+    database = router.db_for_write(cache.cache_model_class)
+    connection = connections[database]
+    with transaction.atomic(using=database):
+        if connection.features.has_select_for_update:
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(cache._table)
+                cursor.execute(
+                    f"SELECT cache_key FROM {table} WHERE cache_key = %s FOR UPDATE",
+                    [cache.make_and_validate_key(key)],
+                )
+        yield

@@ -3,6 +3,7 @@
 import datetime
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -23,8 +24,6 @@ from . import feedback, mails, ratelimit, selectors, services
 from .forms import RegistrationForm
 from .models import Feedback, Registration
 
-RATE_LIMIT = {"scope": "register", "limit": 10, "window": 600}
-
 
 def published_event(slug):
     return get_object_or_404(Event.objects.published(), slug=slug)
@@ -44,7 +43,9 @@ class RegistrationCreateView(FormView):
         return selectors.registration_state(self.event)
 
     def post(self, request, *args, **kwargs):
-        if ratelimit.is_limited(request, **RATE_LIMIT):
+        if ratelimit.is_limited(
+            request, scope="register", limit=settings.REGISTRATION_RATE_LIMIT, window=3600
+        ):
             # Keep what the person typed, so that they can send it again later.
             typed = {key: value for key, value in request.POST.items() if key != "website"}
             form = self.form_class(initial=typed, event=self.event)

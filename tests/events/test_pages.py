@@ -78,12 +78,15 @@ def test_detail_in_english(client, seed):
 
 
 def test_detail_shows_photo_when_speaker_has_one(client):
-    speaker = SpeakerFactory(name="Ada Beispiel", photo="speakers/ada.jpg")
+    speaker = SpeakerFactory(
+        name="Ada Beispiel", photo="speakers/ada.jpg", photo_256="speakers/256/ada-256.webp"
+    )
     slot = SlotSpeakerFactory(speaker=speaker).slot
 
     page = client.get(slot.event.get_absolute_url()).content.decode()
 
-    assert 'src="/media/speakers/ada.jpg" alt="Foto von Ada Beispiel"' in page
+    assert 'src="/media/speakers/256/ada-256.webp" alt="Foto von Ada Beispiel"' in page
+    assert "/media/speakers/ada.jpg" not in page
 
 
 @pytest.mark.parametrize(

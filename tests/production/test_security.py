@@ -54,6 +54,17 @@ def test_check_deploy_clean_with_secret_key_and_hosts():
     assert "System check identified no issues" in result.stdout
 
 
+def test_check_deploy_warns_about_a_cache_per_process():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        env=production_env(DJANGO_CACHE_URL="locmem://"),
+    )
+
+    assert result.returncode == 1
+    assert "registrations.W002" in result.stderr + result.stdout
+    assert "counts per worker" in result.stderr + result.stdout
+
+
 def test_check_deploy_warns_about_real_mail_without_database_queue():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING",
@@ -207,7 +218,8 @@ def test_client_ip_trusts_only_the_operators_proxies(settings, proxies, forwarde
 @pytest.mark.parametrize(
     ("url", "backend", "location"),
     [
-        ("", "django.core.cache.backends.locmem.LocMemCache", None),
+        ("", "django.core.cache.backends.db.DatabaseCache", "landtagstalk_cache"),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", None),
         ("db://", "django.core.cache.backends.db.DatabaseCache", "landtagstalk_cache"),
         ("db://shared_cache", "django.core.cache.backends.db.DatabaseCache", "shared_cache"),
         ("redis://10.0.0.5:6379/1", "django.core.cache.backends.redis.RedisCache",

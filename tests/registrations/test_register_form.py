@@ -221,7 +221,8 @@ def test_full_event_offers_the_waiting_list(client):
     assert Registration.objects.get(email="erika@example.org").status == "waitlisted"
 
 
-def test_rate_limit_answers_429_in_german_and_keeps_input(client, event):
+def test_rate_limit_answers_429_in_german_and_keeps_input(client, event, settings):
+    settings.REGISTRATION_RATE_LIMIT = 10
     for number in range(10):
         assert post(client, form_data(email=f"p{number}@example.org")).status_code == 302
 
@@ -234,7 +235,8 @@ def test_rate_limit_answers_429_in_german_and_keeps_input(client, event):
     assert Registration.objects.count() == 10
 
 
-def test_rate_limit_counts_per_client_address(event):
+def test_rate_limit_counts_per_client_address(event, settings):
+    settings.REGISTRATION_RATE_LIMIT = 10
     first, second = Client(REMOTE_ADDR="192.0.2.1"), Client(REMOTE_ADDR="192.0.2.2")
     for number in range(10):
         post(first, form_data(email=f"p{number}@example.org"))
@@ -243,7 +245,8 @@ def test_rate_limit_counts_per_client_address(event):
 
 
 @override_settings(TRUSTED_PROXY_COUNT=1)
-def test_rate_limit_behind_own_proxy_counts_the_forwarded_client(event):
+def test_rate_limit_behind_own_proxy_counts_the_forwarded_client(event, settings):
+    settings.REGISTRATION_RATE_LIMIT = 10
     proxy = "10.0.0.5"
     first = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9, 192.0.2.1")
     second = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9, 192.0.2.2")

@@ -49,3 +49,15 @@ def test_names_in_other_scripts_are_welcome(client):
 
     assert response.status_code == 302
     assert Registration.objects.get().last_name == "محمد عبد الله"
+
+
+def test_speaker_name_with_bidi_override_is_refused(client, django_user_model):
+    from events.models import Speaker
+
+    client.force_login(django_user_model.objects.create_superuser("chef", "c@example.org", None))
+
+    response = client.post("/admin/events/speaker/add/", {"name": "Ada \u202eleipsieB"})
+
+    assert response.status_code == 200
+    assert MESSAGE in response.text
+    assert not Speaker.objects.exists()
