@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Greatest, Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -48,10 +48,13 @@ def _send_later(registration, kind):
 def _hold_seats(event, change):
     """Add ``change`` to the event's counter of seats held; the caller holds the event lock."""
     if change:
-        # F(): even without the lock (the concurrency tests' negative control) no
-        # change of the counter itself is lost.
-        Event.objects.filter(pk=event.pk).update(seats_held=F("seats_held") + change)
-        event.seats_held += change
+        # F(): even without the lock (the concurrency tests' negative control) no change
+        # of the counter itself is lost. Never below 0: a counter that drifted (rows
+        # changed by hand) must not stop a cancellation; recount_seats reports it.
+        Event.objects.filter(pk=event.pk).update(
+            seats_held=Greatest(F("seats_held") + change, Value(0))
+        )
+        event.seats_held = max(event.seats_held + change, 0)
         # update() sends no signal; the cached public pages show the seats left.
         transaction.on_commit(page_cache.bump_content_version)
 
