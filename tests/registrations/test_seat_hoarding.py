@@ -158,3 +158,25 @@ def test_form_counts_the_address_the_request_came_from(client):
         "other@example.org": Status.PENDING,
     }
     assert seats_left(event) == 6
+
+
+def test_privacy_notice_says_what_is_kept_of_the_address(client):
+    page = client.get("/datenschutz/").content.decode()
+
+    assert "Prüfwert der IP-Adresse Ihres Geräts" in page
+    assert "Bestätigung, der Stornierung oder dem Ablauf der Anmeldung löschen wir" in page
+
+
+def test_privacy_migration_leaves_a_notice_edited_by_staff_alone():
+    import importlib
+
+    from django.apps import apps
+
+    from events.models import LegalPage
+
+    migration = importlib.import_module("events.migrations.0005_seats_privacy_client_hash")
+    LegalPage.objects.filter(kind="privacy").update(body="Unser eigener Text.")
+
+    migration.add_paragraph(apps, None)
+
+    assert LegalPage.objects.get(kind="privacy").body == "Unser eigener Text."
