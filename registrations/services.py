@@ -55,8 +55,12 @@ def _hold_seats(event, change):
             seats_held=Greatest(F("seats_held") + change, Value(0))
         )
         event.seats_held = max(event.seats_held + change, 0)
-        # update() sends no signal; the cached public pages show the seats left.
-        transaction.on_commit(page_cache.bump_content_version)
+
+
+def _seats_changed():
+    # bulk_update() and update() send no post_save signal; the cached public pages show
+    # the seats left. (A saved or deleted registration bumps them through its signal.)
+    transaction.on_commit(page_cache.bump_content_version)
 
 
 def client_hash(address: str | None) -> str:
@@ -326,6 +330,7 @@ def recount_seats(*, event: Event) -> tuple[int, int]:
         was = locked.seats_held
         real = Registration.objects.filter(event=locked).holding_seats().count()
         _hold_seats(locked, real - was)
+        _seats_changed()
     event.seats_held = real
     return was, real
 
@@ -365,6 +370,7 @@ def _expire(registrations, *, event, now):
         registrations, ["status", "cancel_reason", "cancelled_at", "expires_at", "client_hash"]
     )
     _hold_seats(event, -freed)
+    _seats_changed()
     _promote(event, now=now)
     return len(registrations)
 
@@ -396,4 +402,6 @@ def _promote(event, *, now, confirming=None):
         _send_later(registration, "confirmed" if is_confirming else "promoted")
     Registration.objects.bulk_update(promoted, ["status", "confirmed_at"])
     _hold_seats(event, len(promoted))
+    if promoted:
+        _seats_changed()
     return promoted
