@@ -2,6 +2,7 @@
 
     python benchmarks/register.py [--database-url URL] [--connections 16] [--seconds 10]
                                   [--workers 2] [--limit 1000000] [--held 5000] [--rounds 3]
+                                  [--client-limit N]
 
 gunicorn with 2 workers, the database task queue, no rate limit. The demo event first
 gets ``--held`` registrations that hold a seat (5,000); then, ``--rounds`` times, wrk
@@ -66,6 +67,11 @@ def main():
     parser.add_argument("--limit", type=int, default=1_000_000, help="the seat limit")
     parser.add_argument("--held", type=int, default=5000, help="seats held before measuring")
     parser.add_argument("--rounds", type=int, default=3, help="alternating measurements")
+    parser.add_argument(
+        "--client-limit", type=int, default=None,
+        help="REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT for the server (0: off, to see "
+        "the seat limit's cost alone); default: the setting's default",
+    )
     options = parser.parse_args()
 
     reset_database(options.database_url)
@@ -73,7 +79,10 @@ def main():
     log(f"prefilled: {held} seats held")
     path = f"/events/{demo_slug(options.database_url)}/register/"
     results = {"limit": [], "none": []}
-    with gunicorns(options.database_url, workers=options.workers) as [port]:
+    env = {}
+    if options.client_limit is not None:
+        env["REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT"] = options.client_limit
+    with gunicorns(options.database_url, workers=options.workers, **env) as [port]:
         # Workers connect to the database and load their code on their first requests.
         warm_up = wrk_registrations(port, path, connections=options.connections, seconds=2)
         modes = [("limit", options.limit), ("none", None)]
