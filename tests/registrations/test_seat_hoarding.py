@@ -180,3 +180,17 @@ def test_privacy_migration_leaves_a_notice_edited_by_staff_alone():
     migration.add_paragraph(apps, None)
 
     assert LegalPage.objects.get(kind="privacy").body == "Unser eigener Text."
+
+
+def test_held_back_registrant_confirming_sees_the_seat_and_join_link(client):
+    event = EventFactory(capacity=10, online_url="https://zoom.example.org/j/42")
+    for n in range(3):
+        register(event, f"m{n}@example.org")
+    fourth = register(event, "fourth@example.org")
+    assert fourth.status == Status.WAITLISTED
+
+    page = client.post(f"/r/{fourth.token}/confirm/", follow=True).content.decode()
+
+    assert "Ihre Anmeldung ist bestätigt" in page
+    assert "https://zoom.example.org/j/42" in page
+    assert "Warteliste" not in page
