@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Greatest, Lower
 from django.utils import timezone
@@ -110,12 +110,27 @@ def _new_status(event, key):
     if seats_left(event) == 0:
         return Status.WAITLISTED
     limit = settings.REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT
-    if key and limit:
-        # At most ``limit`` rows: the client's later ones went to the waiting list.
-        held = Registration.objects.filter(event=event, status=Status.PENDING, client_hash=key)
-        if held.count() >= limit:
-            return Status.WAITLISTED
+    if key and limit and _unconfirmed_seats(event, key) >= limit:
+        return Status.WAITLISTED
     return Status.PENDING
+
+
+def _unconfirmed_seats(event, key):
+    """Seats the client ``key`` holds unconfirmed in ``event``: at most the limit's few rows.
+
+    The same as ``Registration.objects.filter(event=event, status=PENDING,
+    client_hash=key).count()``, written out because it runs under the event lock for every
+    registration into an event with a seat limit, and compiling it with the ORM took ten
+    times the CPU of running it (0.5 against 0.05 ms). It reads the partial index
+    ``registration_client_pending``, whose condition the status literal matches.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {Registration._meta.db_table} "
+            f"WHERE event_id = %s AND client_hash = %s AND status = '{Status.PENDING.value}'",
+            [event.pk, key],
+        )
+        return cursor.fetchone()[0]
 
 
 def register(

@@ -194,3 +194,20 @@ def test_held_back_registrant_confirming_sees_the_seat_and_join_link(client):
     assert "Ihre Anmeldung ist bestätigt" in page
     assert "https://zoom.example.org/j/42" in page
     assert "Warteliste" not in page
+
+
+def test_unconfirmed_seats_count_is_the_orm_query_written_out():
+    event, other = EventFactory(capacity=10), EventFactory(capacity=10)
+    for n in range(2):
+        register(event, f"e{n}@example.org")
+    register(other, "other-event@example.org")
+    register(event, "other-client@example.org", client_ip="198.51.100.1")
+    confirmed = register(event, "confirmed@example.org")
+    key = services.client_hash(TOWN_HALL)
+    Registration.objects.filter(pk=confirmed.pk).update(status=Status.CONFIRMED)
+
+    expected = Registration.objects.filter(
+        event=event, status=Status.PENDING, client_hash=key
+    ).count()
+
+    assert services._unconfirmed_seats(event, key) == expected == 2
