@@ -203,19 +203,23 @@ def busy_cpu_seconds():
 
 
 def app_cpu_seconds(port, database_url):
-    """CPU seconds spent so far by the gunicorn on ``port`` and the database's backends.
+    """CPU seconds spent so far by each process of the gunicorn on ``port`` and by the
+    database's client backends, by pid.
 
     Only this app's processes: steadier than the machine's figure when other work
-    shares the cores. Take the difference of two readings.
+    shares the cores. Take the difference of two readings with ``cpu_spent``.
     """
     session = GUNICORN_PIDS[port]
     name = database_url.rsplit("/", 1)[1]
     admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    query = (
+        "SELECT pid FROM pg_stat_activity "
+        f"WHERE datname = '{name}' AND backend_type = 'client backend'"
+    )
     backends = subprocess.run(
-        ["psql", admin_url, "-Atc", f"SELECT pid FROM pg_stat_activity WHERE datname = '{name}'"],
-        check=True, capture_output=True, text=True,
+        ["psql", admin_url, "-Atc", query], check=True, capture_output=True, text=True,
     ).stdout.split()
-    total = 0
+    seconds = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -225,8 +229,14 @@ def app_cpu_seconds(port, database_url):
             continue
         # After the command: state, ppid, pgrp, session, ... utime (12th), stime (13th).
         if int(fields[3]) == session or entry.name in backends:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+            ticks = int(fields[11]) + int(fields[12])
+            seconds[entry.name] = ticks / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def cpu_spent(before, after):
+    """Seconds between two readings of ``app_cpu_seconds``; a process new since counts whole."""
+    return sum(max(value - before.get(pid, 0), 0) for pid, value in after.items())
 
 
 def _ms(value, unit):

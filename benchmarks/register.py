@@ -25,6 +25,7 @@ from statistics import median
 from harness import (
     app_cpu_seconds,
     argument_parser,
+    cpu_spent,
     demo_slug,
     describe,
     django_shell,
@@ -99,7 +100,7 @@ def main():
                 figures = wrk_registrations(
                     port, path, connections=options.connections, seconds=options.seconds
                 )
-                spent = app_cpu_seconds(port, options.database_url) - before
+                spent = cpu_spent(before, app_cpu_seconds(port, options.database_url))
                 figures["app_cpu_ms"] = spent * 1000 / max(figures["requests"], 1)
                 results[mode].append(figures)
                 label = f"limit {options.limit:,}" if capacity else "no limit"
