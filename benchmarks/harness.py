@@ -146,6 +146,10 @@ def wait_for_port(port, process, timeout=30):
     raise RuntimeError(f"gunicorn on port {port} did not start in {timeout} s")
 
 
+# The master's pid of each gunicorn started by gunicorns(), by port.
+GUNICORN_PIDS = {}
+
+
 @contextmanager
 def gunicorns(database_url, *, instances=1, workers=2, **env):
     """Start ``instances`` gunicorn servers; yield their ports; stop them all."""
@@ -165,6 +169,7 @@ def gunicorns(database_url, *, instances=1, workers=2, **env):
                     stdin=subprocess.DEVNULL, start_new_session=True,
                 )
                 processes.append(process)
+                GUNICORN_PIDS[port] = process.pid
                 wait_for_port(port, process)
                 ports.append(port)
             yield ports
@@ -210,6 +215,43 @@ def busy_cpu_seconds():
     return sum(fields[i] for i in (0, 1, 2, 5, 6)) / os.sysconf("SC_CLK_TCK")
 
 
+def app_cpu_seconds(port, database_url):
+    """CPU seconds spent so far by each process of the gunicorn on ``port`` and by the
+    database's client backends, by pid.
+
+    Only this app's processes: steadier than the machine's figure when other work
+    shares the cores. Take the difference of two readings with ``cpu_spent``.
+    """
+    session = GUNICORN_PIDS[port]
+    name = database_url.rsplit("/", 1)[1]
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    query = (
+        "SELECT pid FROM pg_stat_activity "
+        f"WHERE datname = '{name}' AND backend_type = 'client backend'"
+    )
+    backends = subprocess.run(
+        ["psql", admin_url, "-Atc", query], check=True, capture_output=True, text=True,
+    ).stdout.split()
+    seconds = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, pgrp, session, ... utime (12th), stime (13th).
+        if int(fields[3]) == session or entry.name in backends:
+            ticks = int(fields[11]) + int(fields[12])
+            seconds[entry.name] = ticks / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def cpu_spent(before, after):
+    """Seconds between two readings of ``app_cpu_seconds``; a process new since counts whole."""
+    return sum(max(value - before.get(pid, 0), 0) for pid, value in after.items())
+
+
 def _ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
@@ -243,6 +285,8 @@ def describe(figures):
     text += ")"
     if "cpu_ms" in figures:
         text += f"  CPU {figures['cpu_ms']:.1f} ms/request (machine)"
+    if "app_cpu_ms" in figures:
+        text += f", {figures['app_cpu_ms']:.1f} (app and database)"
     return text
 
 

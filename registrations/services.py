@@ -15,9 +15,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Greatest, Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -50,12 +50,19 @@ def _send_later(registration, kind):
 def _hold_seats(event, change):
     """Add ``change`` to the event's counter of seats held; the caller holds the event lock."""
     if change:
-        # F(): even without the lock (the concurrency tests' negative control) no
-        # change of the counter itself is lost.
-        Event.objects.filter(pk=event.pk).update(seats_held=F("seats_held") + change)
-        event.seats_held += change
-        # update() sends no signal; the cached public pages show the seats left.
-        page_cache.mark_stale_on_commit()
+        # F(): even without the lock (the concurrency tests' negative control) no change
+        # of the counter itself is lost. Never below 0: a counter that drifted (rows
+        # changed by hand) must not stop a cancellation; recount_seats reports it.
+        Event.objects.filter(pk=event.pk).update(
+            seats_held=Greatest(F("seats_held") + change, Value(0))
+        )
+        event.seats_held = max(event.seats_held + change, 0)
+
+
+def _seats_changed():
+    # bulk_update() and update() send no post_save signal; the cached public pages show
+    # the seats left. (A saved or deleted registration bumps them through its signal.)
+    page_cache.mark_stale_on_commit()
 
 
 def client_hash(address: str | None) -> str:
@@ -105,12 +112,27 @@ def _new_status(event, key):
     if seats_left(event) == 0:
         return Status.WAITLISTED
     limit = settings.REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT
-    if key and limit:
-        # At most ``limit`` rows: the client's later ones went to the waiting list.
-        held = Registration.objects.filter(event=event, status=Status.PENDING, client_hash=key)
-        if held.count() >= limit:
-            return Status.WAITLISTED
+    if key and limit and _unconfirmed_seats(event, key) >= limit:
+        return Status.WAITLISTED
     return Status.PENDING
+
+
+def _unconfirmed_seats(event, key):
+    """Seats the client ``key`` holds unconfirmed in ``event``: at most the limit's few rows.
+
+    The same as ``Registration.objects.filter(event=event, status=PENDING,
+    client_hash=key).count()``, written out because it runs under the event lock for every
+    registration into an event with a seat limit, and compiling it with the ORM took ten
+    times the CPU of running it (0.5 against 0.05 ms). It reads the partial index
+    ``registration_client_pending``, whose condition the status literal matches.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {Registration._meta.db_table} "
+            f"WHERE event_id = %s AND client_hash = %s AND status = '{Status.PENDING.value}'",
+            [event.pk, key],
+        )
+        return cursor.fetchone()[0]
 
 
 def register(
@@ -318,6 +340,7 @@ def recount_seats(*, event: Event) -> tuple[int, int]:
         was = locked.seats_held
         real = Registration.objects.filter(event=locked).holding_seats().count()
         _hold_seats(locked, real - was)
+        _seats_changed()
     event.seats_held = real
     return was, real
 
@@ -357,6 +380,7 @@ def _expire(registrations, *, event, now):
         registrations, ["status", "cancel_reason", "cancelled_at", "expires_at", "client_hash"]
     )
     _hold_seats(event, -freed)
+    _seats_changed()
     _promote(event, now=now)
     return len(registrations)
 
@@ -388,4 +412,6 @@ def _promote(event, *, now, confirming=None):
         _send_later(registration, "confirmed" if is_confirming else "promoted")
     Registration.objects.bulk_update(promoted, ["status", "confirmed_at"])
     _hold_seats(event, len(promoted))
+    if promoted:
+        _seats_changed()
     return promoted

@@ -221,3 +221,14 @@ def test_public_pages_carry_no_csrf_token_so_they_can_be_cached(client, seed):
         response = client.get(url)
         assert "csrfmiddlewaretoken" not in response.content.decode(), url
         assert not response.cookies, url
+
+
+def test_state_badge_follows_the_state_enum_and_shows_nothing_without_a_state():
+    from django.template.loader import render_to_string
+
+    from registrations.selectors import RegistrationState
+
+    Code = RegistrationState.Code
+    full = render_to_string("events/_state.html", {"state": RegistrationState(Code.FULL, 0)})
+    assert 'class="state state-full"' in full
+    assert render_to_string("events/_state.html", {}).strip() == ""

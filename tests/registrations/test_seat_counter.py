@@ -216,3 +216,14 @@ def test_nobody_moves_up_when_a_hold_expires_in_a_cancelled_event():
 
     assert Registration.objects.get(pk=waiting.pk).status == Status.WAITLISTED
     assert held(event) == 0
+
+
+def test_cancelling_with_a_counter_drifted_to_zero_still_works():
+    event = EventFactory(capacity=5)
+    registration = register(event, "a@example.org")
+    Event.objects.filter(pk=event.pk).update(seats_held=0)  # changed around the services
+
+    cancelled = services.cancel(registration=registration)
+
+    assert cancelled.status == Status.CANCELLED
+    assert held(event) == 0

@@ -158,3 +158,56 @@ def test_form_counts_the_address_the_request_came_from(client):
         "other@example.org": Status.PENDING,
     }
     assert seats_left(event) == 6
+
+
+def test_privacy_notice_says_what_is_kept_of_the_address(client):
+    page = client.get("/datenschutz/").content.decode()
+
+    assert "Prüfwert der IP-Adresse Ihres Geräts" in page
+    assert "Bestätigung, der Stornierung oder dem Ablauf der Anmeldung löschen wir" in page
+
+
+def test_privacy_migration_leaves_a_notice_edited_by_staff_alone():
+    import importlib
+
+    from django.apps import apps
+
+    from events.models import LegalPage
+
+    migration = importlib.import_module("events.migrations.0005_seats_privacy_client_hash")
+    LegalPage.objects.filter(kind="privacy").update(body="Unser eigener Text.")
+
+    migration.add_paragraph(apps, None)
+
+    assert LegalPage.objects.get(kind="privacy").body == "Unser eigener Text."
+
+
+def test_held_back_registrant_confirming_sees_the_seat_and_join_link(client):
+    event = EventFactory(capacity=10, online_url="https://zoom.example.org/j/42")
+    for n in range(3):
+        register(event, f"m{n}@example.org")
+    fourth = register(event, "fourth@example.org")
+    assert fourth.status == Status.WAITLISTED
+
+    page = client.post(f"/r/{fourth.token}/confirm/", follow=True).content.decode()
+
+    assert "Ihre Anmeldung ist bestätigt" in page
+    assert "https://zoom.example.org/j/42" in page
+    assert "Warteliste" not in page
+
+
+def test_unconfirmed_seats_count_is_the_orm_query_written_out():
+    event, other = EventFactory(capacity=10), EventFactory(capacity=10)
+    for n in range(2):
+        register(event, f"e{n}@example.org")
+    register(other, "other-event@example.org")
+    register(event, "other-client@example.org", client_ip="198.51.100.1")
+    confirmed = register(event, "confirmed@example.org")
+    key = services.client_hash(TOWN_HALL)
+    Registration.objects.filter(pk=confirmed.pk).update(status=Status.CONFIRMED)
+
+    expected = Registration.objects.filter(
+        event=event, status=Status.PENDING, client_hash=key
+    ).count()
+
+    assert services._unconfirmed_seats(event, key) == expected == 2
