@@ -8,6 +8,7 @@ import datetime
 
 import nested_admin
 from django import forms
+from django.contrib.admin import widgets
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
@@ -30,12 +31,30 @@ def at_time_of_day(event, value: datetime.time) -> datetime.datetime:
     return moment
 
 
+class LabelledSplitDateTime(widgets.AdminSplitDateTime):
+    """Django's date and time inputs, named by their "Date:" and "Time:" for screen readers."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(
+            context["widget"]["subwidgets"],
+            (context["date_label"], context["time_label"]),
+            strict=True,
+        ):
+            subwidget["attrs"]["aria-label"] = str(label).rstrip(":")
+        return context
+
+
 def clock(value) -> str:
     return time_format(timezone.localtime(value), "H:i")
 
 
 class AgendaSlotForm(forms.ModelForm):
-    start_time = forms.TimeField(label=_("starts at"), widget=forms.TimeInput(**TIME_INPUT))
+    start_time = forms.TimeField(
+        label=_("starts at"),
+        widget=forms.TimeInput(**TIME_INPUT),
+        help_text=_("Time of day on the event's date, Berlin time."),
+    )
     end_time = forms.TimeField(
         label=_("ends at"), required=False, widget=forms.TimeInput(**TIME_INPUT)
     )

@@ -1,5 +1,25 @@
+import importlib
+
 import pytest
-from django.contrib.auth.models import Group
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+
+def staff_group(name):
+    """The group the migration made, or again after a transactional test flushed it."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        staff_groups = importlib.import_module("registrations.migrations.0002_staff_groups")
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+        for app_label, model, action in staff_groups.GROUP_PERMISSIONS[name]:
+            group.permissions.add(
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=f"{action}_{model}"
+                )
+            )
+    return group
 
 
 @pytest.fixture
@@ -12,7 +32,7 @@ def staff_user(django_user_model):
             **extra,
         )
         if group_name:
-            user.groups.add(Group.objects.get(name=group_name))
+            user.groups.add(staff_group(group_name))
         return user
 
     return make

@@ -80,7 +80,34 @@
     }
   }
 
+  /* Select2 names its box by the chosen person only, so an empty box has no name at all:
+     name it by the field's label, then the choice. */
+  function nameAutocompletes(root) {
+    root.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      if (select.name.includes("__prefix__")) {
+        return;
+      }
+      const label = document.querySelector("label[for='" + select.id + "']");
+      const box = select.parentElement.querySelector(".select2-selection[role='combobox']");
+      if (!label || !box) {
+        return;
+      }
+      label.id = label.id || select.id + "_label";
+      const rendered = box.querySelector(".select2-selection__rendered");
+      box.setAttribute("aria-labelledby", label.id + (rendered ? " " + rendered.id : ""));
+      if (rendered && !rendered.getAttribute("title")) {
+        rendered.setAttribute("aria-labelledby", label.id);
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    window.setTimeout(function () { nameAutocompletes(document); }, 0);
+  });
+  window.addEventListener("load", function () { nameAutocompletes(document); });
+
   document.addEventListener("formset:added", function (event) {
+    window.setTimeout(function () { nameAutocompletes(event.target); }, 0);
     const form = event.target.closest ? event.target.closest(".djn-inline-form") : null;
     if (form && event.detail && event.detail.formsetName === "slots") {
       prefillStart(form);
