@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -32,20 +33,42 @@ class EventListView(ListView):
 
 
 class EventDetailView(DetailView):
+    """An event's public page; staff also see an unpublished one, marked as a preview."""
+
     template_name = "events/event_detail.html"
 
+    def may_preview(self):
+        return self.request.user.has_perm("events.view_event")
+
     def get_queryset(self):
-        return services.with_seats_held(Event.objects.published().with_agenda())
+        events = Event.objects.with_agenda()
+        if not self.may_preview():
+            events = events.published()
+        return services.with_seats_held(events)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         slots = self.object.slots.all()
-        # Everyone on the agenda once, in the order they first appear.
-        context["speakers"] = list(
-            dict.fromkeys(role.speaker for slot in slots for role in slot.roles.all())
-        )
+        # Everyone on the agenda once, in the order they first appear, with their roles in it.
+        speakers = {}
+        for role in (role for slot in slots for role in slot.roles.all()):
+            speaker = speakers.setdefault(role.speaker.pk, role.speaker)
+            speaker.event_roles = getattr(speaker, "event_roles", [])
+            if role.get_role_display() not in speaker.event_roles:
+                speaker.event_roles.append(role.get_role_display())
+        context["speakers"] = list(speakers.values())
         context["state"] = services.registration_state(self.object)
+        context["preview"] = not self.object.is_published
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["preview"]:
+            # A draft: never kept by a cache, never in a search engine.
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 class LegalPageView(DetailView):
