@@ -216,6 +216,15 @@ class SlotSpeakerForm(forms.ModelForm):
             )
         return cleaned
 
+    @property
+    def open_collapsed(self):
+        """Show "New person" open again when the page comes back with what was typed in it."""
+        new = [name for name in self.fields if name.startswith("new_")]
+        return self.is_bound and (
+            any(self.data.get(self.add_prefix(name)) for name in new)
+            or any(name in self.errors for name in new)
+        )
+
     def _get_validation_exclusions(self):
         exclusions = super()._get_validation_exclusions()
         if self.new_speaker is not None:

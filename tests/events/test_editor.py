@@ -220,3 +220,17 @@ def test_editor_page_shows_slot_times_as_times_of_day_in_saved_order(client, edi
     assert 'name="slots-1-start_time" value="18:30"' in html
     assert "Sabine Möwes" in html
     assert "Mitwirkende in diesem Programmpunkt" in html
+
+
+def test_new_person_part_comes_back_open_with_what_was_typed(client, editor):
+    client.force_login(editor)
+
+    response = add_event(
+        client,
+        slot_data(0, "17:00", people=[{"role": "host", "new_name": "Erika Beispiel"}]),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<details open><summary>' in html
+    assert 'value="Erika Beispiel"' in html
