@@ -49,13 +49,15 @@
       target.after(form);
     }
     const prefix = group.id.replace(/-group$/, "");
-    if (window.DJNesting && window.DJNesting.updatePositions) {
-      window.DJNesting.updatePositions(prefix);
+    // nested-admin renumbers on submit too; now, so that the order fields are right at once.
+    const nesting = window.DJNesting || {};
+    const update = nesting.updatePositions || (nesting.default || {}).updatePositions;
+    if (update) {
+      update(prefix);
     }
     button.focus();
     const position = forms(group).indexOf(form) + 1;
-    announce(say("moved")
-      .replace("%(label)s", label(form)).replace("%(position)s", String(position)));
+    announce(say("moved").replace("{label}", label(form)).replace("{position}", String(position)));
   });
 
   /* A new slot starts when the slot above it ends (or when the event starts). */

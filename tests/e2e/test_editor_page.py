@@ -140,3 +140,36 @@ def test_editor_builds_the_seed_event_in_at_most_five_page_loads(
     # The event list, the empty form, the form after "save and continue", the list again.
     assert len(loads) <= 5, loads
     print(f"page loads: {len(loads)} {loads}, pop-ups: {len(popups)}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_people_in_a_slot_are_reordered_by_keyboard(browser, live_server, client, editor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    event = Event.objects.get()
+    panel = event.slots.get(kind="panel")
+    client.force_login(editor)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(live_server.url + f"/admin/events/event/{event.pk}/change/")
+    button = page.get_by_role("button", name="Nach unten: Podium: Sabine Möwes")
+
+    button.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    status = page.locator("#lt-editor-status")
+    status.filter(has_text="steht jetzt an Position 3").wait_for(state="attached")
+    page.locator("input[name='_continue']").first.click()
+    page.locator(".messagelist .success").wait_for()
+    context.close()
+
+    assert [r.speaker.name for r in panel.roles.all()] == [
+        "Jan-Philip Hermes", "Michael Pfefferle", "Sabine Möwes", "Ellen Stock",
+        "Christina Kampmann",
+    ]
