@@ -45,11 +45,23 @@ class LabelledSplitDateTime(widgets.AdminSplitDateTime):
         return context
 
 
+class OrderedForm(forms.ModelForm):
+    """A place in a list, set by dragging or the move buttons; empty means first."""
+
+    # The same bound on every database (SQLite would store any number in a small integer).
+    order = forms.IntegerField(
+        min_value=0, max_value=32767, required=False, widget=forms.HiddenInput
+    )
+
+    def clean_order(self):
+        return self.cleaned_data["order"] or 0
+
+
 def clock(value) -> str:
     return time_format(timezone.localtime(value), "H:i")
 
 
-class AgendaSlotForm(forms.ModelForm):
+class AgendaSlotForm(OrderedForm):
     start_time = forms.TimeField(
         label=_("starts at"),
         widget=forms.TimeInput(**TIME_INPUT),
@@ -65,7 +77,6 @@ class AgendaSlotForm(forms.ModelForm):
         widgets = {
             "title": forms.TextInput(attrs={"class": "vTextField lt-wide"}),
             "description": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
-            "order": forms.HiddenInput,
         }
 
     def __init__(self, *args, event=None, **kwargs):
@@ -166,7 +177,7 @@ class AgendaSlotFormSet(nested_admin.formsets.NestedInlineFormSet):
                     break
 
 
-class SlotSpeakerForm(forms.ModelForm):
+class SlotSpeakerForm(OrderedForm):
     """A role in a slot, for a person chosen from the list or created right here."""
 
     new_name = forms.CharField(label=_("name"), max_length=200, required=False)
@@ -183,7 +194,6 @@ class SlotSpeakerForm(forms.ModelForm):
     class Meta:
         model = SlotSpeaker
         fields = ["speaker", "role", "order"]
-        widgets = {"order": forms.HiddenInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
