@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -37,14 +37,18 @@ class EventDetailView(DetailView):
 
     template_name = "events/event_detail.html"
 
-    def may_preview(self):
-        return self.request.user.has_perm("events.view_event")
-
     def get_queryset(self):
-        events = Event.objects.with_agenda()
-        if not self.may_preview():
-            events = events.published()
-        return services.with_seats_held(events)
+        return services.with_seats_held(Event.objects.published().with_agenda())
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            # Only now ask who is looking: reading request.user marks every page as
+            # varying by cookie, and the page cache keeps none of those.
+            if not self.request.user.has_perm("events.view_event"):
+                raise
+            return super().get_object(services.with_seats_held(Event.objects.with_agenda()))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
