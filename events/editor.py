@@ -274,6 +274,10 @@ class SlotSpeakerInline(nested_admin.NestedStackedInline):
         ),
     ]
 
+    def get_queryset(self, request):
+        # Each role's heading names its person; the autocomplete box still reads its own.
+        return super().get_queryset(request).select_related("speaker")
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "speaker":

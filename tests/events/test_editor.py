@@ -290,3 +290,27 @@ def test_slot_without_an_order_goes_first(client, editor):
 
     assert response.status_code == 302
     assert AgendaSlot.objects.get().order == 0
+
+
+def queries_for_editor_page(client, slots):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = EventFactory()
+    for number in range(slots):
+        slot = AgendaSlotFactory(event=event, order=number)
+        SlotSpeakerFactory(slot=slot)
+        SlotSpeakerFactory(slot=slot)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("admin:events_event_change", args=[event.pk])).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_editor_page_queries_grow_by_slot_and_person_only(client, editor):
+    client.force_login(editor)
+
+    one, three = queries_for_editor_page(client, 1), queries_for_editor_page(client, 3)
+
+    # Per slot: its people (one query) and each person's autocomplete box (Django reads the
+    # chosen option itself). The heading of each person comes with the people.
+    assert three - one <= 2 * (1 + 2)
