@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime, now
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +24,8 @@ from registrations import feedback, outreach, selectors
 from registrations.models import Registration
 
 from . import dashboard, services
-from .editor import AgendaSlotInline
-from .models import AgendaSlot, Event, EventDocument, LegalPage, SlotSpeaker, Speaker
+from .editor import AgendaSlotInline, LabelledSplitDateTime
+from .models import AgendaSlot, Event, EventDocument, LegalPage, Speaker
 
 
 class CopyEventForm(forms.Form):
@@ -176,14 +176,23 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "starts_at"
     save_on_top = True
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.DateTimeField: {"widget": LabelledSplitDateTime},
+    }
     inlines = [AgendaSlotInline]
     form = EventForm
     actions = ["copy_as_template"]
     change_form_template = "admin/events/event/change_form.html"
     fieldsets = [
         (None, {"fields": ["series", "title", "subtitle", "slug", "organiser", "description"]}),
-        (_("Date and place"), {"fields": ["starts_at", "ends_at", "format", "location"]}),
+        (
+            _("Date and place"),
+            {
+                "fields": ["starts_at", "ends_at", "format", "location"],
+                "description": _("All times are Berlin time (Europe/Berlin)."),
+            },
+        ),
         (
             _("Registration"),
             {
@@ -369,22 +378,44 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
         return event.cancelled_total
 
 
-class SlotSpeakerInline(admin.TabularInline):
-    model = SlotSpeaker
-    extra = 1
-    autocomplete_fields = ["speaker"]
-
-
 @admin.register(AgendaSlot)
 class AgendaSlotAdmin(NoDateFromQueryMixin, admin.ModelAdmin):
-    """Slots are edited on their event's page; this list only helps to find one."""
+    """A list to find a slot; slots and their people are edited on their event's page."""
 
-    list_display = ["title", "event", "starts_at", "kind"]
+    list_display = ["title", "event_link", "starts_at", "kind"]
     list_filter = ["kind", "event"]
     search_fields = ["title", "event__title"]
     list_select_related = ["event"]
-    autocomplete_fields = ["event"]
-    inlines = [SlotSpeakerInline]
+    fields = ["event_link", "starts_at", "ends_at", "title", "kind", "is_parallel", "people"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("events.view_agendaslot") or request.user.has_perm(
+            "events.change_agendaslot"
+        )
+
+    @admin.display(description=_("event"), ordering="event__starts_at")
+    def event_link(self, slot):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:events_event_change", args=[slot.event_id]),
+            slot.event,
+        )
+
+    @admin.display(description=_("people"))
+    def people(self, slot):
+        return format_html_join(
+            ", ", "{}: {}", ((r.get_role_display(), r.speaker) for r in slot.roles.all())
+        ) or "–"
 
 
 @admin.register(Speaker)

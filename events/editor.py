@@ -8,6 +8,7 @@ import datetime
 
 import nested_admin
 from django import forms
+from django.contrib.admin import widgets
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
@@ -31,12 +32,42 @@ def at_time_of_day(event, value: datetime.time) -> datetime.datetime:
     return moment
 
 
+class LabelledSplitDateTime(widgets.AdminSplitDateTime):
+    """Django's date and time inputs, named by their "Date:" and "Time:" for screen readers."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(
+            context["widget"]["subwidgets"],
+            (context["date_label"], context["time_label"]),
+            strict=True,
+        ):
+            subwidget["attrs"]["aria-label"] = str(label).rstrip(":")
+        return context
+
+
+class OrderedForm(forms.ModelForm):
+    """A place in a list, set by dragging or the move buttons; empty means first."""
+
+    # The same bound on every database (SQLite would store any number in a small integer).
+    order = forms.IntegerField(
+        min_value=0, max_value=32767, required=False, widget=forms.HiddenInput
+    )
+
+    def clean_order(self):
+        return self.cleaned_data["order"] or 0
+
+
 def clock(value) -> str:
     return time_format(timezone.localtime(value), "H:i")
 
 
-class AgendaSlotForm(forms.ModelForm):
-    start_time = forms.TimeField(label=_("starts at"), widget=forms.TimeInput(**TIME_INPUT))
+class AgendaSlotForm(OrderedForm):
+    start_time = forms.TimeField(
+        label=_("starts at"),
+        widget=forms.TimeInput(**TIME_INPUT),
+        help_text=_("Time of day on the event's date, Berlin time."),
+    )
     end_time = forms.TimeField(
         label=_("ends at"), required=False, widget=forms.TimeInput(**TIME_INPUT)
     )
@@ -47,7 +78,6 @@ class AgendaSlotForm(forms.ModelForm):
         widgets = {
             "title": forms.TextInput(attrs={"class": "vTextField lt-wide"}),
             "description": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
-            "order": forms.HiddenInput,
         }
 
     def __init__(self, *args, event=None, event_moved_by=None, **kwargs):
@@ -176,7 +206,7 @@ class AgendaSlotFormSet(nested_admin.formsets.NestedInlineFormSet):
                     break
 
 
-class SlotSpeakerForm(forms.ModelForm):
+class SlotSpeakerForm(OrderedForm):
     """A role in a slot, for a person chosen from the list or created right here."""
 
     new_name = forms.CharField(label=_("name"), max_length=200, required=False)
@@ -193,7 +223,6 @@ class SlotSpeakerForm(forms.ModelForm):
     class Meta:
         model = SlotSpeaker
         fields = ["speaker", "role", "order"]
-        widgets = {"order": forms.HiddenInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,6 +254,15 @@ class SlotSpeakerForm(forms.ModelForm):
                 "speaker", _("Choose a person from the list, or enter a new person below.")
             )
         return cleaned
+
+    @property
+    def open_collapsed(self):
+        """Show "New person" open again when the page comes back with what was typed in it."""
+        new = [name for name in self.fields if name.startswith("new_")]
+        return self.is_bound and (
+            any(self.data.get(self.add_prefix(name)) for name in new)
+            or any(name in self.errors for name in new)
+        )
 
     def _get_validation_exclusions(self):
         exclusions = super()._get_validation_exclusions()
@@ -264,6 +302,10 @@ class SlotSpeakerInline(nested_admin.NestedStackedInline):
             },
         ),
     ]
+
+    def get_queryset(self, request):
+        # Each role's heading names its person; the autocomplete box still reads its own.
+        return super().get_queryset(request).select_related("speaker")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

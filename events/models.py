@@ -158,10 +158,17 @@ class Event(models.Model):
 
 
     def people(self):
-        """Everyone on the agenda once, in the order they first appear (uses ``with_agenda``)."""
-        return list(
-            dict.fromkeys(role.speaker for slot in self.slots.all() for role in slot.roles.all())
-        )
+        """Everyone on the agenda once, in the order they first appear (uses ``with_agenda``).
+
+        Each carries ``event_roles``: the names of their roles in this event, once each.
+        """
+        people = {}
+        for role in (role for slot in self.slots.all() for role in slot.roles.all()):
+            person = people.setdefault(role.speaker.pk, role.speaker)
+            person.event_roles = getattr(person, "event_roles", [])
+            if role.get_role_display() not in person.event_roles:
+                person.event_roles.append(role.get_role_display())
+        return list(people.values())
 
 
 def validate_document(file):

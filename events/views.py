@@ -2,14 +2,19 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from landtagstalk import permissions
 from registrations import selectors
 
 from . import ical, search, seo, share_image
@@ -49,15 +54,28 @@ class EventListView(ListView):
 
 
 class EventDetailView(DetailView):
+    """An event's public page; staff also see an unpublished one, marked as a preview."""
+
     template_name = "events/event_detail.html"
 
     def get_queryset(self):
         return Event.objects.published().with_agenda()
 
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            # Only now ask who is looking: reading request.user marks every page as
+            # varying by cookie, and the page cache keeps none of those.
+            if not permissions.can_preview_events(self.request.user):
+                raise
+            return super().get_object(Event.objects.with_agenda())
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["speakers"] = self.object.people()
         context["state"] = state = selectors.registration_state(self.object)
+        context["preview"] = not self.object.is_published
         context["share_image_url"] = image_url = event_image_url(self.object)
         context["json_ld"] = seo.json_ld_script(
             seo.event_json_ld(self.object, state=state, image_url=image_url)
@@ -65,6 +83,15 @@ class EventDetailView(DetailView):
         if self.object.is_over():
             context["documents"] = list(self.object.documents.all())
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["preview"]:
+            # A draft: never kept by a cache, never in a search engine.
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 class LegalPageView(DetailView):

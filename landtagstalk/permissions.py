@@ -57,6 +57,11 @@ def can_export_attendees(user) -> bool:
     return can_see_people(user) and user.has_perm(EXPORT_ATTENDEES)
 
 
+def can_preview_events(user) -> bool:
+    """Open the public page of an unpublished event, marked as a preview."""
+    return user.has_perm("events.view_event")
+
+
 def can_copy_events(user) -> bool:
     """Copy an event as the template of a new one."""
     return user.has_perm(ADD_EVENTS)

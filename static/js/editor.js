@@ -49,13 +49,15 @@
       target.after(form);
     }
     const prefix = group.id.replace(/-group$/, "");
-    if (window.DJNesting && window.DJNesting.updatePositions) {
-      window.DJNesting.updatePositions(prefix);
+    // nested-admin renumbers on submit too; now, so that the order fields are right at once.
+    const nesting = window.DJNesting || {};
+    const update = nesting.updatePositions || (nesting.default || {}).updatePositions;
+    if (update) {
+      update(prefix);
     }
     button.focus();
     const position = forms(group).indexOf(form) + 1;
-    announce(say("moved")
-      .replace("%(label)s", label(form)).replace("%(position)s", String(position)));
+    announce(say("moved").replace("{label}", label(form)).replace("{position}", String(position)));
   });
 
   /* A new slot starts when the slot above it ends (or when the event starts). */
@@ -80,7 +82,34 @@
     }
   }
 
+  /* Select2 names its box by the chosen person only, so an empty box has no name at all:
+     name it by the field's label, then the choice. */
+  function nameAutocompletes(root) {
+    root.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      if (select.name.includes("__prefix__")) {
+        return;
+      }
+      const label = document.querySelector("label[for='" + select.id + "']");
+      const box = select.parentElement.querySelector(".select2-selection[role='combobox']");
+      if (!label || !box) {
+        return;
+      }
+      label.id = label.id || select.id + "_label";
+      const rendered = box.querySelector(".select2-selection__rendered");
+      box.setAttribute("aria-labelledby", label.id + (rendered ? " " + rendered.id : ""));
+      if (rendered && !rendered.getAttribute("title")) {
+        rendered.setAttribute("aria-labelledby", label.id);
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    window.setTimeout(function () { nameAutocompletes(document); }, 0);
+  });
+  window.addEventListener("load", function () { nameAutocompletes(document); });
+
   document.addEventListener("formset:added", function (event) {
+    window.setTimeout(function () { nameAutocompletes(event.target); }, 0);
     const form = event.target.closest ? event.target.closest(".djn-inline-form") : null;
     if (form && event.detail && event.detail.formsetName === "slots") {
       prefillStart(form);

@@ -140,3 +140,74 @@ def test_editor_builds_the_seed_event_in_at_most_five_page_loads(
     # The event list, the empty form, the form after "save and continue", the list again.
     assert len(loads) <= 5, loads
     print(f"page loads: {len(loads)} {loads}, pop-ups: {len(popups)}")
+
+
+def demo_editor_page(browser, live_server, client, editor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    event = Event.objects.get()
+    client.force_login(editor)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and violations.append(m.text),
+    )
+    page.goto(live_server.url + f"/admin/events/event/{event.pk}/change/")
+    return event, page, violations
+
+
+def save_and_close(page):
+    page.locator("input[name='_continue']").first.click()
+    page.locator(".messagelist .success").wait_for()
+    page.context.close()
+
+
+REORDERED_PANEL = [
+    "Jan-Philip Hermes", "Michael Pfefferle", "Sabine Möwes", "Ellen Stock", "Christina Kampmann",
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_people_in_a_slot_are_reordered_by_keyboard(browser, live_server, client, editor):
+    event, page, violations = demo_editor_page(browser, live_server, client, editor)
+    button = page.get_by_role("button", name="Nach unten: Podium: Sabine Möwes")
+
+    button.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    status = page.locator("#lt-editor-status")
+    status.filter(has_text="steht jetzt an Position 3").wait_for(state="attached")
+    save_and_close(page)
+
+    panel = event.slots.get(kind="panel")
+    assert [r.speaker.name for r in panel.roles.all()] == REORDERED_PANEL
+    assert violations == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_people_in_a_slot_are_reordered_by_dragging(browser, live_server, client, editor):
+    event, page, violations = demo_editor_page(browser, live_server, client, editor)
+    panel = event.slots.get(kind="panel")
+    handle = page.locator("h3", has_text="Podium: Sabine Möwes").locator("b")
+    target = page.locator("h3", has_text="Podium: Ellen Stock").locator("b")
+    handle.scroll_into_view_if_needed()
+    start, end = handle.bounding_box(), target.bounding_box()
+
+    page.mouse.move(start["x"] + 5, start["y"] + 5)
+    page.mouse.down()
+    for step in range(1, 21):  # jQuery UI's sortable follows the mouse step by step
+        page.mouse.move(start["x"] + 5, start["y"] + 5 + (end["y"] - start["y"] - 20) * step / 20)
+        page.wait_for_timeout(30)
+    page.mouse.up()
+    save_and_close(page)
+
+    assert [r.speaker.name for r in panel.roles.all()] == REORDERED_PANEL
+    assert violations == []

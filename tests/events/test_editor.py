@@ -220,3 +220,97 @@ def test_editor_page_shows_slot_times_as_times_of_day_in_saved_order(client, edi
     assert 'name="slots-1-start_time" value="18:30"' in html
     assert "Sabine Möwes" in html
     assert "Mitwirkende in diesem Programmpunkt" in html
+
+
+def test_new_person_part_comes_back_open_with_what_was_typed(client, editor):
+    client.force_login(editor)
+
+    response = add_event(
+        client,
+        slot_data(0, "17:00", people=[{"role": "host", "new_name": "Erika Beispiel"}]),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<details open><summary>' in html
+    assert 'value="Erika Beispiel"' in html
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("start_time", "25:99"), ("start_time", "18\x0000"), ("title", "A\x00B"),
+     ("order", "99999999"), ("kind", "nonsense"), ("end_time", "x" * 10_000)],
+)
+def test_bad_input_on_the_editor_page_is_refused_without_error(client, editor, field, value):
+    client.force_login(editor)
+    slot = slot_data(0, "18:00", "18:30")
+    slot[f"slots-0-{field}"] = value
+
+    response = add_event(client, slot)
+
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_new_person_name_with_a_nul_byte_is_refused(client, editor):
+    client.force_login(editor)
+
+    response = add_event(
+        client, slot_data(0, "18:00", people=[{"role": "host", "new_name": "Er\x00ika"}])
+    )
+
+    assert response.status_code == 200
+    assert not Speaker.objects.exists()
+
+
+def test_participant_manager_sees_the_event_but_cannot_change_it(
+    client, participant_manager
+):
+    event = EventFactory()
+    slot = AgendaSlotFactory(event=event, title="Begrüßung")
+    SlotSpeakerFactory(slot=slot, speaker__name="Thomas Kutschaty")
+    client.force_login(participant_manager)
+    url = reverse("admin:events_event_change", args=[event.pk])
+
+    page = client.get(url)
+    changed = client.post(url, {**EVENT, **management("slots", 0)})
+
+    assert page.status_code == 200
+    assert changed.status_code == 403
+    assert event.slots.get().title == "Begrüßung"
+
+
+def test_slot_without_an_order_goes_first(client, editor):
+    client.force_login(editor)
+    slot = slot_data(0, "18:00", "18:30")
+    slot["slots-0-order"] = ""
+
+    response = add_event(client, slot)
+
+    assert response.status_code == 302
+    assert AgendaSlot.objects.get().order == 0
+
+
+def queries_for_editor_page(client, slots):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = EventFactory()
+    for number in range(slots):
+        slot = AgendaSlotFactory(event=event, order=number)
+        SlotSpeakerFactory(slot=slot)
+        SlotSpeakerFactory(slot=slot)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("admin:events_event_change", args=[event.pk])).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_editor_page_queries_grow_by_slot_and_person_only(client, editor):
+    client.force_login(editor)
+
+    one, three = queries_for_editor_page(client, 1), queries_for_editor_page(client, 3)
+
+    # Per slot: its people (one query) and each person's autocomplete box (Django reads the
+    # chosen option itself). The heading of each person comes with the people.
+    assert three - one <= 2 * (1 + 2)

@@ -60,9 +60,17 @@ TABLE = {
     "events_event_feedback_csv": row(FORBIDDEN, OK, FORBIDDEN, OK, method="post"),
     "events_event_feedback_csv:get": row(FORBIDDEN, NOT_ALLOWED, FORBIDDEN, NOT_ALLOWED),
     **{
-        f"events_{model}_{page}": row(OK, FORBIDDEN, FORBIDDEN, OK)
-        for model in ("agendaslot", "speaker")
+        f"events_speaker_{page}": row(OK, FORBIDDEN, FORBIDDEN, OK)
         for page in ("changelist", "add", "change", "history", "delete")
+    },
+    # Slots are edited on their event's page; their own list only finds one.
+    **{
+        f"events_agendaslot_{page}": row(OK, FORBIDDEN, FORBIDDEN, OK)
+        for page in ("changelist", "change", "history")
+    },
+    **{
+        f"events_agendaslot_{page}": row(FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+        for page in ("add", "delete")
     },
     "events_legalpage_changelist": row(OK, FORBIDDEN, FORBIDDEN, OK),
     "events_legalpage_change": row(OK, FORBIDDEN, FORBIDDEN, OK),
