@@ -39,12 +39,12 @@ def test_token_is_unguessable_and_unique():
 
 
 def test_counter_migration_counts_the_seat_holding_statuses():
-    migration = importlib.import_module("events.migrations.0004_seats_held_counter")
+    migration = importlib.import_module("events.migrations.0004_event_seats_held")
     assert migration.SEAT_HOLDING == list(Registration.SEAT_HOLDING)
 
 
 def test_counter_migration_fills_the_counter_from_the_rows():
-    migration = importlib.import_module("events.migrations.0004_seats_held_counter")
+    migration = importlib.import_module("events.migrations.0004_event_seats_held")
     full, empty = EventFactory(), EventFactory()
     for status in ["pending", "confirmed", "confirmed", "waitlisted", "cancelled"]:
         RegistrationFactory(event=full, status=status)

@@ -174,7 +174,7 @@ def test_privacy_migration_leaves_a_notice_edited_by_staff_alone():
 
     from events.models import LegalPage
 
-    migration = importlib.import_module("events.migrations.0005_seats_privacy_client_hash")
+    migration = importlib.import_module("events.migrations.0011_privacy_notice_client_hash")
     LegalPage.objects.filter(kind="privacy").update(body="Unser eigener Text.")
 
     migration.add_paragraph(apps, None)

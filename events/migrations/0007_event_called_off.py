@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_editor_slot_order_parallel'),
+        ('events', '0006_agendaslot_order_parallel'),
     ]
 
     operations = [

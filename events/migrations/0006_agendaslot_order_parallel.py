@@ -18,7 +18,7 @@ def number_slots_by_time(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_life_event_changes'),
+        ('events', '0005_eventchange'),
     ]
 
     operations = [

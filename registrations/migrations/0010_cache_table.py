@@ -25,7 +25,7 @@ def drop_cache_table(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0006_life_feedback"),
+        ("registrations", "0009_feedback"),
     ]
 
     operations = [migrations.RunPython(create_cache_table, drop_cache_table)]

@@ -26,7 +26,7 @@ def make_renditions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_life_documentation'),
+        ('events', '0008_event_documentation'),
     ]
 
     operations = [

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_life_documentation'),
-        ('registrations', '0005_life_registrant_messages'),
+        ('events', '0008_event_documentation'),
+        ('registrations', '0008_registrant_messages'),
     ]
 
     operations = [

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_life_event_changes'),
-        ('registrations', '0004_life_change_mailed'),
+        ('events', '0005_eventchange'),
+        ('registrations', '0007_registration_change_mailed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0005_trust_normalised_email'),
+        ('registrations', '0006_normalised_email'),
     ]
 
     operations = [

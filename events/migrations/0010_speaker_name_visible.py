@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_trust_speaker_photo_renditions'),
+        ('events', '0009_speaker_photo_renditions'),
     ]
 
     operations = [

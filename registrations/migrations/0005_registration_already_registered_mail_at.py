@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0004_seats_client_hash'),
+        ('registrations', '0004_registration_client_hash'),
     ]
 
     operations = [

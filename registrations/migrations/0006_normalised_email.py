@@ -28,7 +28,7 @@ def normalise_stored_addresses(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0004_trust_already_registered_mail_at'),
+        ('registrations', '0005_registration_already_registered_mail_at'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_editor_event_called_off'),
+        ('events', '0007_event_called_off'),
     ]
 
     operations = [

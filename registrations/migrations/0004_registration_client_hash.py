@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0004_seats_held_counter"),
+        ("events", "0004_event_seats_held"),
         ("registrations", "0003_seat_holding_index"),
     ]
 

@@ -32,6 +32,6 @@ def remove_paragraph(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0005_trust_speaker_name_visible")]
+    dependencies = [("events", "0010_speaker_name_visible")]
 
     operations = [migrations.RunPython(add_paragraph, remove_paragraph)]
