@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from landtagstalk import permissions
 
-from . import attendance, export, housekeeping, outreach, selectors
+from . import attendance, export, outreach, questions, reminders, selectors
 from .forms import ParticipantReportForm, RegistrantMessageForm
 from .models import ExportLog, PurgeLog, Registration, normalise_email
 
@@ -257,7 +257,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         except ValueError:
             raise Http404 from None
         registration = get_object_or_404(selectors.questions_for_the_panel(event), pk=pk)
-        housekeeping.set_question_flags(registration=registration, **{flag: value})
+        questions.set_question_flags(registration=registration, **{flag: value})
         done = {
             ("selected", True): gettext("The question of %(name)s is selected for the panel."),
             ("selected", False): gettext("The question of %(name)s is no longer selected."),
@@ -359,7 +359,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark as attended"), permissions=["attendance"])
     def mark_attended(self, request, queryset):
-        changed = housekeeping.mark_attended(registrations=queryset.filter(purged_at__isnull=True))
+        changed = attendance.mark_attended(registrations=queryset.filter(purged_at__isnull=True))
         self.message_user(
             request,
             gettext("%(count)s registrations marked as attended.") % {"count": changed},
@@ -369,7 +369,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send reminder now"), permissions=["remind"])
     def send_reminder(self, request, queryset):
         selected = queryset.count()
-        sent = housekeeping.send_reminders(Registration.objects.filter(pk__in=queryset))
+        sent = reminders.send_reminders(Registration.objects.filter(pk__in=queryset))
         self.message_user(
             request,
             gettext("Reminders sent: %(sent)s.") % {"sent": len(sent)},

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from . import housekeeping
 from .models import Registration, normalise_email
 
 MAX_SIZE = 5 * 1024 * 1024
@@ -263,5 +262,15 @@ def record_attendance(*, event, participants: list[Participant], min_minutes=Non
             result.present.append(participant)
             matched_ids.append(found[0])
     result.matched = len(matched_ids)
-    result.newly_marked = housekeeping.mark_attended(registrations=matched_ids)
+    result.newly_marked = mark_attended(registrations=matched_ids)
     return result
+
+
+def mark_attended(*, registrations) -> int:
+    """Mark the given registrations (a queryset or ids) as attended; return how many changed."""
+    queryset = (
+        registrations
+        if hasattr(registrations, "filter")
+        else Registration.objects.filter(pk__in=list(registrations))
+    )
+    return queryset.filter(attended=False).update(attended=True)

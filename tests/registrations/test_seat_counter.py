@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events import services as event_services
 from events.models import Event
-from registrations import housekeeping, selectors, services
+from registrations import retention, selectors, services
 from registrations.models import Registration
 from tests.conftest import recounting
 from tests.factories import EventFactory, RegistrationFactory
@@ -102,7 +102,7 @@ def test_purge_of_expired_and_cancelled_rows_keeps_the_counter():
         starts_at=now - datetime.timedelta(days=41), ends_at=now - datetime.timedelta(days=40)
     )
 
-    anonymised, deleted = housekeeping.purge_personal_data(event=event, now=now)
+    anonymised, deleted = retention.purge_personal_data(event=event, now=now)
 
     assert (anonymised, deleted) == (2, 1)
     assert held(event) == 1

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations import housekeeping
+from registrations import retention
 from registrations.models import Feedback, Registration
 from tests.factories import EventFactory, RegistrationFactory
 from tests.staff.conftest import read_csv
@@ -192,7 +192,7 @@ def test_purge_blanks_feedback_text_and_keeps_the_rating(past_event):
     Feedback.objects.create(
         registration=registration, event=past_event, rating=3, next_topic="x", comment="y"
     )
-    housekeeping.purge_personal_data(event=past_event)
+    retention.purge_personal_data(event=past_event)
     feedback = Feedback.objects.get()
     assert (feedback.rating, feedback.next_topic, feedback.comment) == (3, "", "")
 

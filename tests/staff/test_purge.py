@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations import housekeeping
+from registrations import retention
 from registrations.models import PurgeLog, Registration
 from tests.factories import EventFactory, RegistrationFactory
 from tests.staff.conftest import read_csv
@@ -95,7 +95,7 @@ def test_purge_service_is_one_event_at_a_time(old_event):
     other = EventFactory(starts_at=old_event.starts_at, ends_at=old_event.ends_at)
     RegistrationFactory(event=other)
 
-    assert housekeeping.purge_personal_data(event=old_event) == (2, 1)
+    assert retention.purge_personal_data(event=old_event) == (2, 1)
     assert Registration.objects.get(event=other).purged_at is None
 
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations import housekeeping
+from registrations import reminders
 from registrations.models import Registration
 from tests.factories import EventFactory, RegistrationFactory
 
@@ -99,16 +99,16 @@ def test_send_reminders_claims_before_enqueueing_on_commit(
     confirmed(soon, "erika@example.org")
     enqueued = []
     monkeypatch.setattr(
-        housekeeping.tasks,
+        reminders.tasks,
         "send_registration_mail",
         SimpleNamespace(
             enqueue=lambda **kwargs: enqueued.append(kwargs),
-            get_backend=housekeeping.tasks.send_registration_mail.get_backend,
+            get_backend=reminders.tasks.send_registration_mail.get_backend,
         ),
     )
 
     with django_capture_on_commit_callbacks() as callbacks:
-        ids = housekeeping.send_reminders(housekeeping.due_reminders())
+        ids = reminders.send_reminders(reminders.due_reminders())
         claimed = Registration.objects.get(pk=ids[0]).reminder_sent_at
         assert enqueued == []
     for callback in callbacks:
@@ -116,7 +116,7 @@ def test_send_reminders_claims_before_enqueueing_on_commit(
 
     assert claimed is not None
     assert enqueued == [{"registration_id": ids[0], "kind": "reminder"}]
-    assert housekeeping.send_reminders(housekeeping.due_reminders()) == []
+    assert reminders.send_reminders(reminders.due_reminders()) == []
 
 
 def test_reminder_action_sends_selected_confirmed_once(
@@ -150,10 +150,10 @@ def test_send_reminders_from_parallel_runs_sends_each_once(monkeypatch):
             enqueued.append(registration_id)
 
     monkeypatch.setattr(
-        housekeeping.tasks,
+        reminders.tasks,
         "send_registration_mail",
         SimpleNamespace(
-            enqueue=enqueue, get_backend=housekeeping.tasks.send_registration_mail.get_backend
+            enqueue=enqueue, get_backend=reminders.tasks.send_registration_mail.get_backend
         ),
     )
     start = threading.Barrier(4)
@@ -161,7 +161,7 @@ def test_send_reminders_from_parallel_runs_sends_each_once(monkeypatch):
     def run_once():
         start.wait()
         try:
-            housekeeping.send_reminders(housekeeping.due_reminders())
+            reminders.send_reminders(reminders.due_reminders())
         finally:
             connection.close()
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from registrations import housekeeping
+from registrations import retention
 
 
 class Command(BaseCommand):
@@ -31,8 +31,8 @@ class Command(BaseCommand):
         now = timezone.now()
         verb = "would be" if dry_run else "were"
         total_anonymised = total_deleted = 0
-        for event in housekeeping.events_to_purge(now=now, days=days):
-            anonymised, deleted = housekeeping.purge_personal_data(
+        for event in retention.events_to_purge(now=now, days=days):
+            anonymised, deleted = retention.purge_personal_data(
                 event=event, now=now, dry_run=dry_run
             )
             total_anonymised += anonymised

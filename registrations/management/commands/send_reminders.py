@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from registrations import housekeeping
+from registrations import reminders
 from registrations.models import Registration
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, lead_hours, dry_run, **options):
         now = timezone.now()
-        due = housekeeping.due_reminders(now=now, lead_hours=lead_hours)
+        due = reminders.due_reminders(now=now, lead_hours=lead_hours)
         if dry_run:
             waiting = due.filter(
                 status=Registration.Status.CONFIRMED,
@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{event_title}: {count} reminders would be sent")
             self.stdout.write(f"Dry run: {waiting.count()} reminders would be sent.")
             return
-        sent = housekeeping.send_reminders(due, now=now)
+        sent = reminders.send_reminders(due, now=now)
         if options["verbosity"] >= 2:
             for event_title, count in self._per_event(Registration.objects.filter(pk__in=sent)):
                 self.stdout.write(f"{event_title}: {count} reminders sent")
