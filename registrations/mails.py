@@ -80,6 +80,35 @@ def new_message(*, subject, body, to):
     )
 
 
+def mail_context(registration, *, subject, **extra):
+    """What every mail's templates get: the person, the event, the links, the greeting."""
+    event = registration.event
+    return {
+        "registration": registration,
+        "greeting_name": greeting_name(registration),
+        "event": event,
+        "personal_url": personal_url(registration),
+        "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "site_url": settings.SITE_URL,
+        "subject": subject,
+        **extra,
+    }
+
+
+def render_mail(registration, template, *, subject, header_subject, **extra):
+    """Mail ``template`` (its .txt and .html) to ``registration``, in the active language."""
+    context = mail_context(registration, subject=subject, **extra)
+    message = new_message(
+        subject=header_subject,
+        body=tidy(render_to_string(f"registrations/email/{template}.txt", context)),
+        to=[registration.email],
+    )
+    message.attach_alternative(
+        render_to_string(f"registrations/email/{template}.html", context), "text/html"
+    )
+    return message
+
+
 def deliver(*, registration_id, kind):
     """Render mail ``kind`` for a registrant and send it; False when there is no one to mail."""
     registration = (
@@ -91,28 +120,17 @@ def deliver(*, registration_id, kind):
     with translation.override(registration.language):
         join_url = registration.join_url if kind in WITH_JOIN_LINK else ""
         subject = SUBJECTS[kind]()
-        context = {
-            "registration": registration,
-            "greeting_name": greeting_name(registration),
-            "event": event,
-            "personal_url": personal_url(registration),
-            "confirm_url": confirm_url(registration),
-            "event_url": settings.SITE_URL + event.get_absolute_url(),
-            "register_url": settings.SITE_URL
+        message = render_mail(
+            registration,
+            kind,
+            subject=subject,
+            header_subject=f"{subject}: {event.title}",
+            confirm_url=confirm_url(registration),
+            register_url=settings.SITE_URL
             + reverse("registrations:register", args=[event.slug]),
-            "join_url": join_url,
-            "needs_confirmation": not registration.email_confirmed_at
+            join_url=join_url,
+            needs_confirmation=not registration.email_confirmed_at
             and registration.status != Registration.Status.CANCELLED,
-            "site_url": settings.SITE_URL,
-            "subject": subject,
-        }
-        message = new_message(
-            subject=f"{subject}: {event.title}",
-            body=tidy(render_to_string(f"registrations/email/{kind}.txt", context)),
-            to=[registration.email],
-        )
-        message.attach_alternative(
-            render_to_string(f"registrations/email/{kind}.html", context), "text/html"
         )
         if join_url:
             message.attach(
@@ -216,24 +234,13 @@ def _send_change(registration, change):
         subject = (
             _("The event has been cancelled") if change.cancelled else _("The event has changed")
         )
-        context = {
-            "registration": registration,
-            "greeting_name": greeting_name(registration),
-            "event": event,
-            "changes": change_lines(change, confirmed=confirmed),
-            "personal_url": personal_url(registration),
-            "event_url": settings.SITE_URL + event.get_absolute_url(),
-            "join_url": registration.join_url,
-            "site_url": settings.SITE_URL,
-            "subject": subject,
-        }
-        message = new_message(
-            subject=f"{subject}: {event.title}",
-            body=tidy(render_to_string(f"registrations/email/{kind}.txt", context)),
-            to=[registration.email],
-        )
-        message.attach_alternative(
-            render_to_string(f"registrations/email/{kind}.html", context), "text/html"
+        message = render_mail(
+            registration,
+            kind,
+            subject=subject,
+            header_subject=f"{subject}: {event.title}",
+            changes=change_lines(change, confirmed=confirmed),
+            join_url=registration.join_url,
         )
         method = "CANCEL" if change.cancelled else "REQUEST"
         message.attach(
@@ -270,27 +277,15 @@ def send_registrant_message(*, delivery_id):
         ):
             return False
         message = delivery.message
-        event = registration.event
         link = personal_url(registration)
         with translation.override(registration.language):
             subject = fill_in(message.subject, registration=registration, personal_url=link)
-            context = {
-                "registration": registration,
-                "greeting_name": greeting_name(registration),
-                "event": event,
-                "body": fill_in(message.body, registration=registration, personal_url=link),
-                "personal_url": link,
-                "event_url": settings.SITE_URL + event.get_absolute_url(),
-                "site_url": settings.SITE_URL,
-                "subject": subject,
-            }
-            mail = new_message(
+            mail = render_mail(
+                registration,
+                "message",
                 subject=subject,
-                body=tidy(render_to_string("registrations/email/message.txt", context)),
-                to=[registration.email],
-            )
-            mail.attach_alternative(
-                render_to_string("registrations/email/message.html", context), "text/html"
+                header_subject=subject,
+                body=fill_in(message.body, registration=registration, personal_url=link),
             )
             mail.send()
     return True

@@ -157,21 +157,10 @@ def preview(*, event, subject, body, audiences) -> dict:
         return {"count": 0}
     link = mails.personal_url(example)
     with translation.override(example.language):
+        subject = fill_in(subject, registration=example, personal_url=link)
         body = fill_in(body, registration=example, personal_url=link)
         text = render_to_string(
             "registrations/email/message.txt",
-            {
-                "registration": example,
-                "greeting_name": mails.greeting_name(example),
-                "event": event,
-                "body": body,
-                "personal_url": link,
-                "event_url": settings.SITE_URL + event.get_absolute_url(),
-            },
+            mails.mail_context(example, subject=subject, body=body),
         )
-    return {
-        "count": count,
-        "example": example,
-        "subject": fill_in(subject, registration=example, personal_url=link),
-        "text": mails.tidy(text),
-    }
+    return {"count": count, "example": example, "subject": subject, "text": mails.tidy(text)}
