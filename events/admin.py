@@ -207,6 +207,10 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
         (_("Publication"), {"fields": ["is_published", "is_cancelled"]}),
     ]
 
+    def view_on_site(self, obj):
+        # An unpublished event has no public page yet: the admin offers its preview instead.
+        return obj.get_absolute_url() if obj.is_published else None
+
     def save_model(self, request, obj, form, change):
         if not change:
             return super().save_model(request, obj, form, change)

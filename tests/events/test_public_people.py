@@ -98,3 +98,21 @@ def test_preview_is_not_served_from_the_page_cache(client, editor, event, settin
 
     assert client.get(event.get_absolute_url()).status_code == 404
     assert client.get(reverse("events:list")).status_code == 200
+
+
+def test_admin_offers_a_preview_of_an_unpublished_event_and_the_page_of_a_published_one(
+    client, editor
+):
+    from django.urls import reverse
+
+    draft = EventFactory(is_published=False)
+    published = EventFactory()
+    client.force_login(editor)
+
+    draft_page = client.get(reverse("admin:events_event_change", args=[draft.pk])).text
+    published_page = client.get(reverse("admin:events_event_change", args=[published.pk])).text
+
+    assert f'href="{draft.get_absolute_url()}" class="viewsitelink">Vorschau</a>' in draft_page
+    assert "Auf der Website anzeigen" not in draft_page
+    assert "Auf der Website anzeigen" in published_page
+    assert ">Vorschau</a>" not in published_page
