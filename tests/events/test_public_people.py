@@ -103,8 +103,6 @@ def test_preview_is_not_served_from_the_page_cache(client, editor, event, settin
 def test_admin_offers_a_preview_of_an_unpublished_event_and_the_page_of_a_published_one(
     client, editor
 ):
-    from django.urls import reverse
-
     draft = EventFactory(is_published=False)
     published = EventFactory()
     client.force_login(editor)
