@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import Resolver404, resolve
-from django.utils.cache import has_vary_header
+from django.utils.cache import get_conditional_response, has_vary_header
 from django.utils.translation import get_language_from_request
 
 # The pages that are kept, by view name ...
@@ -100,6 +100,11 @@ class PublicPageCacheMiddleware:
         key = self.key(request)
         response = cache.get(key)
         if response is not None:
+            if response.has_header("ETag"):
+                # A client that holds this very answer gets a 304, as the view would say.
+                return get_conditional_response(
+                    request, etag=response["ETag"], response=response
+                )
             return response
         response = self.get_response(request)
         # Template responses are rendered by now: the view's handler renders them

@@ -162,3 +162,17 @@ def test_edit_of_a_legal_page_shows_at_once(client):
     page = get(client, "/datenschutz/").text
 
     assert "Neue Fassung" in page and "Alte Fassung" not in page
+
+
+def test_a_cached_answer_with_an_etag_gives_304_to_a_client_that_has_it(client):
+    EventFactory(title="Kommune der Zukunft")
+    first = get(client, "/api/v1/events/")
+    etag = first["ETag"]
+
+    again = get(client, "/api/v1/events/", HTTP_IF_NONE_MATCH=etag)
+    other = get(client, "/api/v1/events/", HTTP_IF_NONE_MATCH='"something-else"')
+
+    assert first.status_code == 200
+    assert again.status_code == 304
+    assert again.content == b""
+    assert other.status_code == 200 and "Kommune der Zukunft" in other.text
