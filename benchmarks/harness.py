@@ -164,6 +164,9 @@ def gunicorns(database_url, *, instances=1, workers=2, **env):
                     env=base_env(
                         database_url, DJANGO_STATIC_ROOT=root, GUNICORN_BIND=f"127.0.0.1:{port}",
                         GUNICORN_WORKERS=workers, GUNICORN_ACCESS_LOG="/dev/null",
+                        # Workers live through the run: the CPU time of a recycled
+                        # worker would be lost to app_cpu_seconds.
+                        GUNICORN_MAX_REQUESTS=0,
                         GUNICORN_LOG_LEVEL="warning", **env,
                     ),
                     stdin=subprocess.DEVNULL, start_new_session=True,
