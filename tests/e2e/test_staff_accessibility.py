@@ -71,7 +71,8 @@ def staff_paths(event):
         if model in objects:
             yield reverse("admin:{}_{}_change".format(*info), args=[objects[model].pk])
     yield reverse("admin:events_event_copy", args=[event.pk])
-    for name in ("questions", "questions_print", "attendance"):
+    yield reverse("admin:events_event_documentation", args=[event.pk])
+    for name in ("questions", "questions_print", "attendance", "messages"):
         yield reverse(f"admin:registrations_registration_event_{name}", args=[event.pk])
     yield reverse("admin:password_change")
 
