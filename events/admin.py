@@ -74,6 +74,18 @@ class EventForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.recipient_counts = {}
+        if (
+            cleaned.get("venue_capacity") is not None
+            and "format" in cleaned
+            and cleaned["format"] != Event.Format.HYBRID
+        ):
+            self.add_error(
+                "venue_capacity",
+                _(
+                    "Only a hybrid event has seats in the hall besides the online seats; "
+                    "for any other event, the capacity is its only limit."
+                ),
+            )
         if self.instance.pk is None or self.errors:
             return cleaned
         changes = {
@@ -189,7 +201,13 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
         (
             _("Date and place"),
             {
-                "fields": ["starts_at", "ends_at", "format", "location"],
+                "fields": [
+                    "starts_at",
+                    "ends_at",
+                    "format",
+                    "location",
+                    ("street_address", "postal_code", "locality"),
+                ],
                 "description": _("All times are Berlin time (Europe/Berlin)."),
             },
         ),
@@ -198,6 +216,7 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
             {
                 "fields": [
                     "capacity",
+                    "venue_capacity",
                     "registration_opens_at",
                     "registration_closes_at",
                     "online_url",

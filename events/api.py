@@ -62,12 +62,21 @@ api = PublicAPI(
 )
 
 
+class Quota(Schema):
+    mode: Literal["online", "venue"] = Field(description="online, or venue: in the hall.")
+    seats_left: int | None = Field(description="Free seats; null when there is no limit.")
+
+
 class Registration(Schema):
     state: Literal["open", "full", "not_open", "closed", "past", "cancelled"] = Field(
         description="open: seats free; full: the waiting list takes registrations; "
         "not_open: opens at opens_at; closed, past, cancelled: no registrations."
     )
     seats_left: int | None = Field(description="Free seats; null when there is no limit.")
+    quotas: list[Quota] = Field(
+        description="A hybrid event's seats in the hall and online, each with its own "
+        "waiting list (seats_left is then their sum); empty for other events."
+    )
     opens_at: datetime | None
     closes_at: datetime
     register_url: str = Field(description="The page where a person registers (in a browser).")
@@ -83,6 +92,7 @@ class EventSummary(Schema):
     ends_at: datetime
     format: Literal["online", "in_person", "hybrid"]
     location: str
+    address: str = Field(description="The hall's address; empty for an online event.")
     is_cancelled: bool
     url: str = Field(description="The public event page.")
     api_url: str
@@ -222,6 +232,7 @@ def event_summary(event, *, now):
         "ends_at": timezone.localtime(event.ends_at),
         "format": event.format,
         "location": event.location,
+        "address": event.venue_address if event.has_venue else "",
         "is_cancelled": event.is_cancelled,
         "url": absolute_url(event.get_absolute_url()),
         "api_url": absolute_url(reverse("api-v1:event_detail", args=[event.slug])),
@@ -229,6 +240,7 @@ def event_summary(event, *, now):
         "registration": {
             "state": state.code if state.code != "unpublished" else "closed",
             "seats_left": state.seats_left,
+            "quotas": [{"mode": q.mode, "seats_left": q.seats_left} for q in state.modes],
             "opens_at": local_or_none(event.registration_opens_at),
             "closes_at": timezone.localtime(event.registration_closes),
             "register_url": absolute_url(reverse("registrations:register", args=[event.slug])),

@@ -112,6 +112,11 @@ def dashboard(event, *, now=None):
         "statuses": [(status, label, figures[status]) for status, label in Status.choices],
         "seats_held": event.seats_held,
         "seats_left": selectors.seats_left(event),
+        # A hybrid event's two quotas: (label, seats left, capacity, waiting).
+        "quotas": [
+            (label, left, selectors.capacity(event, mode), figures[f"waitlisted_{mode}"])
+            for mode, label, left in selectors.seats_by_mode(event)
+        ],
         "is_over": is_over,
         "attendance_rate": attendance_rate,
         "days": days,

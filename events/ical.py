@@ -30,6 +30,7 @@ def build_calendar(
     cancelled=False,
     tentative=False,
     method="PUBLISH",
+    mode=None,
     now=None,
 ):
     """Return the iCalendar bytes of ``events``, with their agenda slots prefetched.
@@ -37,7 +38,9 @@ def build_calendar(
     ``personal_url`` replaces the event page as the link of a personal calendar file;
     ``cancelled`` marks its event as cancelled for this person, ``tentative`` as not
     certain (a waiting list place). ``method`` REQUEST updates an entry a calendar client
-    holds, CANCEL removes it (RFC 5546; both name the organiser).
+    holds, CANCEL removes it (RFC 5546; both name the organiser). ``mode`` is how the
+    person of a personal file takes part ("venue" or "online"): its ``LOCATION`` is the
+    hall's address or "Online"; a public file names both of a hybrid event.
     """
     now = now or timezone.now()
     calendar = Calendar()
@@ -50,7 +53,9 @@ def build_calendar(
     if method == "CANCEL":
         cancelled = True
     for event in events:
-        entry = _calendar_event(event, personal_url=personal_url, cancelled=cancelled, now=now)
+        entry = _calendar_event(
+            event, personal_url=personal_url, cancelled=cancelled, mode=mode, now=now
+        )
         if tentative and entry["status"] == "CONFIRMED":
             entry["status"] = "TENTATIVE"
         if method != "PUBLISH":
@@ -65,7 +70,19 @@ def build_calendar(
     return calendar.to_ical()
 
 
-def _calendar_event(event, *, personal_url, cancelled, now):
+def _location(event, mode):
+    """Where the person takes part: the hall's name and address, online, or both."""
+    hall = event.venue_location or event.get_format_display()
+    if event.format == event.Format.ONLINE:
+        return event.location or event.get_format_display()
+    if event.format == event.Format.IN_PERSON or mode == "venue":
+        return hall
+    if mode == "online":
+        return _("Online")
+    return _("%(place)s and online") % {"place": hall}
+
+
+def _calendar_event(event, *, personal_url, cancelled, mode, now):
     url = personal_url or settings.SITE_URL + event.get_absolute_url()
     entry = CalendarEvent()
     entry.add("uid", event_uid(event))
@@ -74,8 +91,10 @@ def _calendar_event(event, *, personal_url, cancelled, now):
     entry.add("dtstart", timezone.localtime(event.starts_at))
     entry.add("dtend", timezone.localtime(event.ends_at))
     entry.add("summary", event.title)
-    entry.add("description", _description(event, url=url, personal=bool(personal_url)))
-    entry.add("location", event.location or event.get_format_display())
+    entry.add(
+        "description", _description(event, url=url, personal=bool(personal_url), mode=mode)
+    )
+    entry.add("location", _location(event, mode))
     entry.add("url", url)
     if event.series:
         entry.add("categories", [event.series])
@@ -90,12 +109,17 @@ def _organizer(event):
     return organizer
 
 
-def _description(event, *, url, personal):
+def _description(event, *, url, personal, mode):
     parts = [event.subtitle, event.organiser]
+    in_hall = event.format == event.Format.IN_PERSON or mode == "venue"
+    if in_hall and event.venue_map_url:
+        parts.append(_("Map:") + f" {event.venue_map_url}")
     agenda = [_agenda_line(slot) for slot in event.slots.all()]
     if agenda:
         parts.append(_("Agenda:") + "\n" + "\n".join(agenda))
-    if personal:
+    if personal and in_hall:
+        parts.append(_("Your personal page:") + f" {url}")
+    elif personal:
         parts.append(
             _("Your personal page, with the join link once you are confirmed:") + f" {url}"
         )

@@ -1,5 +1,7 @@
 """Events, their agenda and the people who speak at them."""
 
+from urllib.parse import quote_plus
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -12,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from landtagstalk.validators import validate_visible
 
 from . import images
+
+# The counters only registrations/services.py changes (under the event lock).
+SEAT_COUNTERS = ("seats_held", "venue_seats_held")
 
 
 class EventQuerySet(models.QuerySet):
@@ -51,8 +56,21 @@ class Event(models.Model):
         _("format"), max_length=20, choices=Format.choices, default=Format.ONLINE
     )
     location = models.CharField(
-        _("location"), max_length=200, blank=True, help_text=_("For example “Zoom-Konferenz”.")
+        _("location"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For example “Zoom-Konferenz”; for an event in a hall, the hall’s name, such as "
+            "“Landtag NRW, Plenarsaal”."
+        ),
     )
+    # The hall's address, for events in person and hybrid events: calendar entries,
+    # mails and search engines (schema.org PostalAddress) read it.
+    street_address = models.CharField(
+        _("street and number"), max_length=200, blank=True, help_text=_("Of the hall.")
+    )
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    locality = models.CharField(_("town"), max_length=100, blank=True)
     online_url = models.URLField(
         _("join link"),
         max_length=500,
@@ -60,7 +78,18 @@ class Event(models.Model):
         help_text=_("Shown only to confirmed registrants, never on a public page."),
     )
     capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, help_text=_("Leave empty for unlimited seats.")
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty for unlimited seats. For a hybrid event: the online seats."
+        ),
+    )
+    venue_capacity = models.PositiveIntegerField(
+        _("seats in the hall"),
+        null=True,
+        blank=True,
+        help_text=_("Hybrid events only: the seats in the hall. Leave empty for unlimited."),
     )
     registration_opens_at = models.DateTimeField(
         _("registration opens at"),
@@ -90,6 +119,11 @@ class Event(models.Model):
     # Seats held (Registration.SEAT_HOLDING), changed only by registrations/services.py
     # under this row's lock, so that a registration never counts the registrations.
     seats_held = models.PositiveIntegerField(_("seats held"), default=0, editable=False)
+    # The same for the hall's seats of a hybrid event (Registration.mode "venue"); the
+    # seats of every other registration count in seats_held.
+    venue_seats_held = models.PositiveIntegerField(
+        _("seats held in the hall"), default=0, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -110,6 +144,11 @@ class Event(models.Model):
                 name="event_capacity_positive",
                 violation_error_message=_("The capacity must be at least 1, or empty."),
             ),
+            models.CheckConstraint(
+                condition=Q(venue_capacity__isnull=True) | Q(venue_capacity__gt=0),
+                name="event_venue_capacity_positive",
+                violation_error_message=_("The seats in the hall must be at least 1, or empty."),
+            ),
         ]
 
     def __str__(self):
@@ -122,20 +161,50 @@ class Event(models.Model):
             and not kwargs.get("force_insert")
             and kwargs.get("update_fields") is None
         ):
-            # The seat services change seats_held under the row lock while a form that
-            # read it earlier may be open: writing that old value back would lose seats.
+            # The seat services change the counters under the row lock while a form that
+            # read them earlier may be open: writing an old value back would lose seats.
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
                 if not field.primary_key
-                and field.name != "seats_held"
+                and field.name not in SEAT_COUNTERS
                 and field.attname not in deferred
             ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_hybrid(self):
+        return self.format == self.Format.HYBRID
+
+    @property
+    def has_venue(self):
+        return self.format != self.Format.ONLINE
+
+    @property
+    def venue_address(self):
+        """The hall's address on one line: "Platz des Landtags 1, 40221 Düsseldorf"."""
+        town = f"{self.postal_code} {self.locality}".strip()
+        return ", ".join(part for part in (self.street_address, town) if part)
+
+    @property
+    def venue_location(self):
+        """The hall's name and address on one line, for calendars and mails."""
+        return ", ".join(part for part in (self.location, self.venue_address) if part)
+
+    @property
+    def venue_map_url(self):
+        """A link to a map of the hall at the provider the operator chose; "" without one.
+
+        Only ever a link the person follows: no page of ours loads anything from there.
+        """
+        template = settings.MAP_URL_TEMPLATE
+        if not template or not self.venue_address:
+            return ""
+        return template.replace("{address}", quote_plus(self.venue_location))
 
     @property
     def registration_closes(self):

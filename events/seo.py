@@ -8,6 +8,7 @@ for ``hreflang``.
 """
 
 import json
+from dataclasses import replace
 
 from django.conf import settings
 from django.urls import reverse
@@ -114,7 +115,15 @@ def event_locations(event, page_url):
     """A VirtualLocation at the public page (never the join link), a Place, or both."""
     virtual = {"@type": "VirtualLocation", "url": page_url}
     place = {"@type": "Place", "name": event.location or event.organiser}
-    if event.location:
+    if event.venue_address:
+        place["address"] = {
+            "@type": "PostalAddress",
+            "streetAddress": event.street_address,
+            "postalCode": event.postal_code,
+            "addressLocality": event.locality,
+            "addressCountry": "DE",
+        }
+    elif event.location:
         place["address"] = event.location
     if event.format == Event.Format.ONLINE:
         return virtual
@@ -151,6 +160,20 @@ def offer_data(event, state, page_url):
     return offer
 
 
+def offers_data(event, state, page_url):
+    """One Offer, or for a hybrid event one per quota: the hall's seats and the online ones."""
+    if not state.modes:
+        return offer_data(event, state, page_url)
+    offers = []
+    for quota in state.modes:
+        offer = offer_data(event, replace(state, seats_left=quota.seats_left), page_url)
+        if quota.seats_left == 0 and state.code == "open":
+            offer["availability"] = AVAILABILITY["full"]
+        offer["name"] = str(quota.label)
+        offers.append(offer)
+    return offers
+
+
 def event_json_ld(event, *, state=None, image_url):
     """schema.org Event of ``event`` (with its agenda prefetched) for search engines."""
     state = state or selectors.registration_state(event)
@@ -170,7 +193,7 @@ def event_json_ld(event, *, state=None, image_url):
         "organizer": {"@type": "Organization", "name": event.organiser, "url": absolute_url("/")},
         "performer": [person_data(person) for person in event.people()],
         "image": [image_url],
-        "offers": offer_data(event, state, page_url),
+        "offers": offers_data(event, state, page_url),
         "isAccessibleForFree": True,
         "inLanguage": settings.LANGUAGE_CODE,
     }

@@ -18,9 +18,14 @@ from .models import AgendaSlot, Event, EventChange, SlotSpeaker
 
 # A change to one of these is a change to the calendar entry: its SEQUENCE goes up, so
 # calendar clients replace their copy.
-CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "format", "location", "is_cancelled")
+ADDRESS_FIELDS = ("street_address", "postal_code", "locality")
+CALENDAR_FIELDS = (
+    "title", "starts_at", "ends_at", "format", "location", *ADDRESS_FIELDS, "is_cancelled"
+)
 # What registrants must be told about; a change of text only (a typo) sends nothing.
-NOTICE_FIELDS = ("starts_at", "ends_at", "format", "location", "online_url", "is_cancelled")
+NOTICE_FIELDS = (
+    "starts_at", "ends_at", "format", "location", *ADDRESS_FIELDS, "online_url", "is_cancelled"
+)
 # Only confirmed people have the join link, so only they hear that it changed.
 CONFIRMED_ONLY_FIELDS = ("online_url",)
 # Who is told about a change: everyone whose registration is still alive.
@@ -134,7 +139,9 @@ def update_event(*, event: Event, changes: dict, user=None, now=None) -> EventUp
         if "starts_at" in changed:
             result.offset = wall_clock_offset(before["starts_at"], stored.starts_at)
             result.moved_slots = _move_agenda(stored, result.offset)
-        if "capacity" in changed:
+        if "format" in changed:
+            seat_services.follow_format(event=stored)
+        if {"capacity", "venue_capacity", "format"} & set(changed):
             result.promoted = seat_services.promote_waitlisted(stored, now=now)
         fields = notice_fields(changed, cancelled=stored.is_cancelled)
         if fields:
@@ -208,7 +215,7 @@ def copy_event(*, event: Event, starts_on: datetime.date, title: str = "", slug:
         copy.is_published = False
         copy.is_cancelled = False
         copy.sequence = 0
-        copy.seats_held = 0
+        copy.seats_held = copy.venue_seats_held = 0
         copy.save(force_insert=True)
         for slot in slots:
             roles = list(slot.roles.all())

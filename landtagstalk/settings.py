@@ -201,6 +201,15 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "LandtagsTalk <noreply@localhost>")
 # Where answers to the mails go (out-of-office replies too); none when empty.
 REPLY_TO_EMAIL = os.environ.get("DJANGO_REPLY_TO_EMAIL", "")
+# A map of a hall's address, linked (never loaded) from mails, the personal page and the
+# calendar entry: a URL with "{address}", e.g. https://www.openstreetmap.org/search?query={address}
+MAP_URL_TEMPLATE = os.environ.get("DJANGO_MAP_URL_TEMPLATE", "")
+if MAP_URL_TEMPLATE and (
+    not MAP_URL_TEMPLATE.startswith("https://") or "{address}" not in MAP_URL_TEMPLATE
+):
+    raise ImproperlyConfigured(
+        "DJANGO_MAP_URL_TEMPLATE must be an https:// address containing {address}"
+    )
 # Zoom reports: "attended" only from this many minutes in the session.
 ATTENDANCE_MIN_MINUTES = int(os.environ.get("ATTENDANCE_MIN_MINUTES", "5"))
 

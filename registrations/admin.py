@@ -65,13 +65,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         "organisation",
         "event",
         "status",
+        "mode",
         "created_at",
         "attended",
         "reminder_sent_at",
         "purged_at",
     ]
     list_display_links = ["person"]
-    list_filter = ["status", "attended", PurgedFilter, "event"]
+    list_filter = ["status", "mode", "attended", PurgedFilter, "event"]
     actions = ["export_csv", "mark_attended", "send_reminder"]
     search_fields = ["first_name", "last_name", "email", "organisation"]
     date_hierarchy = "created_at"
@@ -79,6 +80,8 @@ class RegistrationAdmin(admin.ModelAdmin):
     readonly_fields = [
         "event",
         "status",
+        # Changed only by the seat services: a mode holds a seat of its own quota.
+        "mode",
         "cancel_reason",
         "language",
         "consent_at",
@@ -93,7 +96,14 @@ class RegistrationAdmin(admin.ModelAdmin):
     ]
     # The token is the key to the person's own page: not even staff see it.
     fieldsets = [
-        (None, {"fields": ["event", "status", "first_name", "last_name", "email", "organisation"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "event", "status", "mode", "first_name", "last_name", "email", "organisation"
+                ]
+            },
+        ),
         (
             _("Question for the panel"),
             {"fields": ["question", "question_selected", "question_answered"]},

@@ -25,6 +25,7 @@ FIELDS = [
     "confirmed_at",
     "attended",
     "question",
+    "mode",
 ]
 
 
@@ -39,6 +40,7 @@ def header():
         _("Confirmed at"),
         _("Attended"),
         _("Question for the panel"),
+        _("Taking part"),
     ]
 
 
@@ -66,6 +68,7 @@ def rows(queryset):
     labels = {
         "header": header(),
         "statuses": {value: str(label) for value, label in Registration.Status.choices},
+        "modes": {value: str(label) for value, label in Registration.Mode.choices},
         True: _("Yes"),
         False: _("No"),
         "tz": timezone.get_current_timezone(),
@@ -75,7 +78,7 @@ def rows(queryset):
 
 def _rows(queryset, labels):
     yield labels["header"]
-    statuses, tz = labels["statuses"], labels["tz"]
+    statuses, modes, tz = labels["statuses"], labels["modes"], labels["tz"]
     values = queryset.order_by("last_name", "first_name", "pk").values_list(*FIELDS)
     for (
         last,
@@ -87,6 +90,7 @@ def _rows(queryset, labels):
         confirmed,
         attended,
         question,
+        mode,
     ) in values.iterator(chunk_size=CHUNK_SIZE):
         yield [
             neutralise(last),
@@ -98,6 +102,7 @@ def _rows(queryset, labels):
             local_datetime(confirmed, tz),
             labels[attended],
             neutralise(question),
+            modes.get(mode, mode),
         ]
 
 

@@ -11,11 +11,12 @@ from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from landtagstalk.validators import validate_visible
 
-from . import attendance, outreach
-from .models import RegistrantMessage
+from . import attendance, outreach, selectors
+from .models import RegistrantMessage, Registration
 
 # Line and paragraph separators break mail headers and calendar lines like CR/LF do.
 LINE_BREAKING = {"\u2028", "\u2029", "\u0085"}
@@ -66,6 +67,22 @@ def _consent_label(event):
 consent_label = lazy(_consent_label, SafeString)
 
 
+def mode_choices(event):
+    """The ways of taking part in a hybrid event, each with what is left of its seats."""
+    choices = []
+    for mode, label, left in selectors.seats_by_mode(event):
+        if left is None:
+            choices.append((mode, label))
+        elif left:
+            text = ngettext(
+                "%(mode)s (%(seats)s seat left)", "%(mode)s (%(seats)s seats left)", left
+            )
+            choices.append((mode, text % {"mode": label, "seats": left}))
+        else:
+            choices.append((mode, _("%(mode)s (fully booked: waiting list)") % {"mode": label}))
+    return choices
+
+
 class RegistrationForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
@@ -101,6 +118,15 @@ class RegistrationForm(forms.Form):
         help_text=_("Up to 1000 characters. Some questions are answered during the event."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    # Shown and required for hybrid events only; services.register refuses a hybrid
+    # registration without it, so the view reads the event only once.
+    mode = forms.ChoiceField(
+        label=_("How will you take part?"),
+        choices=Registration.Mode.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose how you will take part.")},
+    )
     consent = forms.BooleanField(
         required=True,
         error_messages={"required": _("Please give your consent, or we cannot register you.")},
@@ -115,6 +141,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         # Lazy, like the event may be: it is read when the form is shown, not when it is checked.
+        self.event = event
         self.fields["consent"].label = consent_label(event)
         self.fields["consent"].short_label = _("Consent")
 
@@ -124,7 +151,12 @@ class RegistrationForm(forms.Form):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
+        hybrid = self.event.is_hybrid
+        if hybrid:
+            self.fields["mode"].required = True
+            self.fields["mode"].choices = mode_choices(self.event)
         helper.layout = Layout(
+            *(["mode"] if hybrid else []),
             Div(
                 Field("first_name", wrapper_class="col-sm-6"),
                 Field("last_name", wrapper_class="col-sm-6"),

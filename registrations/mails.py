@@ -119,6 +119,13 @@ def deliver(*, registration_id, kind):
     event = registration.event
     with translation.override(registration.language):
         join_url = registration.join_url if kind in WITH_JOIN_LINK else ""
+        # A seat in the hall has no join link, but a place and time for the calendar.
+        calendar_attached = bool(join_url) or (
+            kind in WITH_JOIN_LINK
+            and registration.in_venue
+            and registration.status == Registration.Status.CONFIRMED
+            and not event.is_cancelled
+        )
         subject = SUBJECTS[kind]()
         message = render_mail(
             registration,
@@ -129,10 +136,11 @@ def deliver(*, registration_id, kind):
             register_url=settings.SITE_URL
             + reverse("registrations:register", args=[event.slug]),
             join_url=join_url,
+            calendar_attached=calendar_attached,
             needs_confirmation=not registration.email_confirmed_at
             and registration.status != Registration.Status.CANCELLED,
         )
-        if join_url:
+        if calendar_attached:
             message.attach(
                 f"{event.slug}.ics", personal_calendar(registration), "text/calendar"
             )
@@ -160,6 +168,7 @@ def personal_calendar(registration, *, method="PUBLISH"):
         cancelled=registration.status == Registration.Status.CANCELLED,
         tentative=registration.status == Registration.Status.WAITLISTED,
         method=method,
+        mode=registration.mode if event.is_hybrid else None,
     )
 
 
@@ -181,9 +190,22 @@ def change_lines(change, *, confirmed):
     if "location" in values:
         before, after = values["location"]
         lines.append((_("Place"), before or "–", after or "–"))
+    if any(name in values for name in ADDRESS):
+        event = change.event
+        old, new = (
+            [values.get(name, [getattr(event, name)] * 2)[i] for name in ADDRESS] for i in (0, 1)
+        )
+        lines.append((_("Address"), _address(*old) or "–", _address(*new) or "–"))
     if "online_url" in values and confirmed:
         lines.append((_("Join link"), _("the previous link"), _("a new link (below)")))
     return lines
+
+
+ADDRESS = ("street_address", "postal_code", "locality")
+
+
+def _address(street, postal_code, locality):
+    return ", ".join(part for part in (street, f"{postal_code} {locality}".strip()) if part)
 
 
 class _Span:

@@ -84,6 +84,10 @@ class Registration(models.Model):
         BY_STAFF = "staff", _("Cancelled by staff")
         EXPIRED = "expired", _("Address not confirmed in time")
 
+    class Mode(models.TextChoices):
+        ONLINE = "online", _("Online")
+        VENUE = "venue", _("In the hall")
+
     SEAT_HOLDING = (Status.PENDING, Status.CONFIRMED)
 
     event = models.ForeignKey(
@@ -101,6 +105,10 @@ class Registration(models.Model):
     question_answered = models.BooleanField(_("question answered"), default=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    # How the person takes part: chosen in a hybrid event's form, else the event's format.
+    mode = models.CharField(
+        _("taking part"), max_length=10, choices=Mode.choices, default=Mode.ONLINE
     )
     cancel_reason = models.CharField(
         _("reason for cancellation"), max_length=20, choices=CancelReason.choices, blank=True
@@ -182,9 +190,17 @@ class Registration(models.Model):
         return self.status in self.SEAT_HOLDING
 
     @property
+    def in_venue(self):
+        return self.mode == self.Mode.VENUE
+
+    @property
     def join_url(self):
         """The join link, for a confirmed registrant of an event that takes place; else ""."""
-        if self.status == self.Status.CONFIRMED and not self.event.is_cancelled:
+        if (
+            self.status == self.Status.CONFIRMED
+            and not self.in_venue
+            and not self.event.is_cancelled
+        ):
             return self.event.online_url
         return ""
 

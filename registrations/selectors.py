@@ -4,10 +4,16 @@ Reads only; every change is in ``services.py``. Which statuses hold a seat is
 ``Registration.SEAT_HOLDING`` (with ``Registration.objects.holding_seats()``), and how
 many seats an event holds is its counter ``Event.seats_held``, which the services keep
 under the event lock and ``manage.py recount_seats`` checks against the rows.
+
+A hybrid event has two quotas: the hall's seats (``venue_capacity``, counted in
+``venue_seats_held``) for its registrations of mode "venue", the online seats
+(``capacity``, ``seats_held``) for the others. Every other event has one quota, the
+first, whatever its registrations' mode: ``seat_counter`` is the one home of that rule.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
@@ -20,13 +26,58 @@ from events.models import Event
 from .models import Registration
 
 Status = Registration.Status
+Mode = Registration.Mode
+# The registrations whose seat counts in the hall's counter, as a filter on registrations.
+IN_VENUE_QUOTA = Q(event__format=Event.Format.HYBRID, mode=Mode.VENUE)
 
 
-def seats_left(event) -> int | None:
-    """Free seats, or None for an event without a capacity. No query: the event's counter."""
-    if event.capacity is None:
+def seat_counter(event, mode=None) -> str:
+    """The name of the counter a seat of ``mode`` counts in: the hall's only in a hybrid event."""
+    if event.format == Event.Format.HYBRID and mode == Mode.VENUE:
+        return "venue_seats_held"
+    return "seats_held"
+
+
+def quota_modes(event) -> tuple:
+    """The modes with a quota of their own: both in a hybrid event, else the first only."""
+    return (Mode.ONLINE, Mode.VENUE) if event.format == Event.Format.HYBRID else (None,)
+
+
+def mode_for(event, mode=None) -> str:
+    """The mode a registration of ``event`` takes: the one chosen in a hybrid event, else
+    the event's format."""
+    if event.format == Event.Format.HYBRID:
+        return mode
+    return Mode.VENUE if event.format == Event.Format.IN_PERSON else Mode.ONLINE
+
+
+def capacity(event, mode=None) -> int | None:
+    if seat_counter(event, mode) == "venue_seats_held":
+        return event.venue_capacity
+    return event.capacity
+
+
+def seats_left(event, mode=None) -> int | None:
+    """Free seats of ``mode``'s quota, or None without a limit. No query: the event's counter."""
+    limit = capacity(event, mode)
+    if limit is None:
         return None
-    return max(event.capacity - event.seats_held, 0)
+    return max(limit - getattr(event, seat_counter(event, mode)), 0)
+
+
+class ModeSeats(NamedTuple):
+    """The seats left of one way of taking part in a hybrid event (None: no limit)."""
+
+    mode: str
+    label: str
+    seats_left: int | None
+
+
+def seats_by_mode(event) -> list[ModeSeats]:
+    """Each mode of a hybrid event with its seats left; empty for any other event."""
+    if event.format != Event.Format.HYBRID:
+        return []
+    return [ModeSeats(mode, Mode(mode).label, seats_left(event, mode)) for mode in Mode.values]
 
 
 @dataclass(frozen=True)
@@ -45,6 +96,9 @@ class RegistrationState:
     code: Code
     seats_left: int | None
     opens_at: datetime | None = None
+    # A hybrid event's quotas, each with its seats left; seats_left is then their sum
+    # (None when one of them has no limit).
+    modes: tuple = ()
 
     @property
     def accepts_registrations(self):
@@ -70,12 +124,20 @@ def closed_because(event, *, now=None) -> RegistrationState.Code | None:
 
 
 def registration_state(event, *, now=None) -> RegistrationState:
-    """The registration state of ``event``, without a query."""
-    left = seats_left(event)
+    """The registration state of ``event``, without a query.
+
+    A hybrid event is full when both its quotas are.
+    """
+    modes = tuple(seats_by_mode(event))
+    if modes:
+        lefts = [mode.seats_left for mode in modes]
+        left = None if None in lefts else sum(lefts)
+    else:
+        left = seats_left(event)
     code = closed_because(event, now=now)
     if code is None:
         code = RegistrationState.Code.FULL if left == 0 else RegistrationState.Code.OPEN
-    return RegistrationState(code, left, event.registration_opens_at)
+    return RegistrationState(code, left, event.registration_opens_at, modes)
 
 
 def moves_up_from_waiting_list(event, *, now=None) -> bool:
@@ -94,6 +156,10 @@ def counts(event) -> dict:
         attended=Count("pk", filter=Q(attended=True)),
         reminded=Count("pk", filter=Q(reminder_sent_at__isnull=False)),
         purged=Count("pk", filter=Q(purged_at__isnull=False)),
+        **{
+            f"waitlisted_{mode}": Count("pk", filter=Q(status=Status.WAITLISTED, mode=mode))
+            for mode in Mode.values
+        },
     )
 
 
@@ -107,25 +173,47 @@ def with_status_counts(events):
     )
 
 
-def seat_drift(events=None) -> list[tuple[Event, int, int]]:
-    """(event, counter, real count) of every event whose counter differs from its rows.
+class SeatDrift(NamedTuple):
+    event: Event
+    counter: str  # the field: "seats_held" or "venue_seats_held"
+    held: int  # what the counter says
+    real: int  # the registrations holding a seat in its quota
 
-    One statement, so that counter and rows are read at the same moment: a seat service
+
+def real_seats_held(registrations):
+    """The seats ``registrations`` (of one event) hold, per counter, as ``seat_counter`` says."""
+    holding = registrations.holding_seats()
+    return {
+        "seats_held": holding.exclude(IN_VENUE_QUOTA).count(),
+        "venue_seats_held": holding.filter(IN_VENUE_QUOTA).count(),
+    }
+
+
+def seat_drift(events=None) -> list[SeatDrift]:
+    """Every counter of every event that differs from its rows, both quotas.
+
+    One statement, so that counters and rows are read at the same moment: a seat service
     changes both in one transaction.
     """
-    held = (
-        Registration.objects.holding_seats()
-        .filter(event=OuterRef("pk"))
-        .order_by()
-        .values("event")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
+
+    def held(in_venue):
+        rows = Registration.objects.holding_seats().filter(event=OuterRef("pk"))
+        rows = rows.filter(IN_VENUE_QUOTA) if in_venue else rows.exclude(IN_VENUE_QUOTA)
+        count = rows.order_by().values("event").annotate(count=Count("pk")).values("count")
+        return Coalesce(Subquery(count), Value(0))
+
     events = (Event.objects.all() if events is None else events).annotate(
-        real_seats_held=Coalesce(Subquery(held), Value(0))
+        real_seats_held=held(False), real_venue_seats_held=held(True)
     )
-    drifted = events.exclude(seats_held=F("real_seats_held")).order_by("pk")
-    return [(event, event.seats_held, event.real_seats_held) for event in drifted]
+    drifted = events.exclude(
+        seats_held=F("real_seats_held"), venue_seats_held=F("real_venue_seats_held")
+    ).order_by("pk")
+    return [
+        SeatDrift(event, counter, getattr(event, counter), getattr(event, f"real_{counter}"))
+        for event in drifted
+        for counter in ("seats_held", "venue_seats_held")
+        if getattr(event, counter) != getattr(event, f"real_{counter}")
+    ]
 
 
 def questions_for_the_panel(event):

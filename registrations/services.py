@@ -1,13 +1,15 @@
 """The one place where seats and registration statuses change.
 
 Every function locks the event row first (``lock_event``) inside ``transaction.atomic()``,
-then reads the event's counter of seats held (``Event.seats_held``) and changes it together
+then reads the event's counter of seats held (``Event.seats_held``, and for the hall of a
+hybrid event ``Event.venue_seats_held``: ``selectors.seat_counter``) and changes it together
 with the statuses (``_hold_seats``): on PostgreSQL this serialises all seat changes of one
 event across processes and servers, and a registration costs the same whether 10 or 10,000
-seats are held; SQLite serialises writes anyway. What the pages read is in ``selectors.py``.
-Mails are enqueued with the change (``tasks.enqueue_mail``): in the database queue inside the
-transaction, otherwise with ``transaction.on_commit``, so that nothing is sent for a change
-that rolled back.
+seats are held; SQLite serialises writes anyway. Each quota has its own waiting list: a
+freed seat goes only to someone waiting for the same way of taking part. What the pages
+read is in ``selectors.py``. Mails are enqueued with the change (``tasks.enqueue_mail``):
+in the database queue inside the transaction, otherwise with ``transaction.on_commit``, so
+that nothing is sent for a change that rolled back.
 """
 
 import ipaddress
@@ -27,9 +29,20 @@ from landtagstalk import page_cache
 
 from . import tasks
 from .models import PERSONAL_FIELDS, Registration, normalise_email
-from .selectors import RegistrationState, closed_because, moves_up_from_waiting_list, seats_left
+from .selectors import (
+    RegistrationState,
+    capacity,
+    closed_because,
+    mode_for,
+    moves_up_from_waiting_list,
+    quota_modes,
+    real_seats_held,
+    seat_counter,
+    seats_left,
+)
 
 Status = Registration.Status
+Mode = Registration.Mode
 # At most one "already registered" mail per address and event in this time.
 ALREADY_REGISTERED_MAIL_EVERY = timedelta(hours=1)
 
@@ -47,16 +60,20 @@ def _send_later(registration, kind):
     tasks.enqueue_mail(registration_id=registration.pk, kind=kind)
 
 
-def _hold_seats(event, change):
-    """Add ``change`` to the event's counter of seats held; the caller holds the event lock."""
+def _hold_seats(event, change, mode=None):
+    """Add ``change`` to the counter of ``mode``'s seats; the caller holds the event lock."""
+    _add_to_counter(event, seat_counter(event, mode), change)
+
+
+def _add_to_counter(event, counter, change):
     if change:
         # F(): even without the lock (the concurrency tests' negative control) no change
         # of the counter itself is lost. Never below 0: a counter that drifted (rows
         # changed by hand) must not stop a cancellation; recount_seats reports it.
         Event.objects.filter(pk=event.pk).update(
-            seats_held=Greatest(F("seats_held") + change, Value(0))
+            **{counter: Greatest(F(counter) + change, Value(0))}
         )
-        event.seats_held = max(event.seats_held + change, 0)
+        setattr(event, counter, max(getattr(event, counter) + change, 0))
 
 
 def _seats_changed():
@@ -105,11 +122,19 @@ def check_registration_open(event, *, now=None):
         raise ValidationError(_closed_message(code), code=code.value)
 
 
-def _new_status(event, key):
+def _mode(event, mode):
+    """The mode a new registration of ``event`` takes; a hybrid event needs a choice."""
+    mode = mode_for(event, mode)
+    if mode not in Mode.values:
+        raise ValidationError(_("Please choose how you will take part."), code="mode")
+    return mode
+
+
+def _new_status(event, key, mode):
     """The status of a new registration; the caller holds the event lock."""
-    if event.capacity is None:
+    if capacity(event, mode) is None:
         return Status.PENDING
-    if seats_left(event) == 0:
+    if seats_left(event, mode) == 0:
         return Status.WAITLISTED
     limit = settings.REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT
     if key and limit and _unconfirmed_seats(event, key) >= limit:
@@ -144,6 +169,7 @@ def register(
     organisation: str = "",
     question: str = "",
     language: str = settings.LANGUAGE_CODE,
+    mode: str | None = None,
     client_ip: str | None = None,
     now=None,
 ) -> tuple[Registration, bool]:
@@ -157,6 +183,11 @@ def register(
     ``REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT`` unconfirmed seats of an event with a
     seat limit; its further registrations wait on the list until their address is
     confirmed, and then get a free seat at once.
+
+    ``mode`` ("online" or "venue") is how the person takes part in a hybrid event, and
+    which of its quotas and waiting lists they join; other events ignore it (their
+    registrations take the event's format) and a hybrid event refuses a registration
+    without it (ValidationError).
 
     ``event`` may also be a queryset that selects the event, as the form's view has it
     (the published event of its URL): the event is then read once, under the lock, and
@@ -181,14 +212,18 @@ def register(
             event = lock_event(event.pk if isinstance(event, Event) else event)
             check_registration_open(event, now=now)
             registration.event = event
-            registration.status = _new_status(event, key)
-            if registration.status == Status.PENDING and event.capacity is not None:
+            registration.mode = _mode(event, mode)
+            registration.status = _new_status(event, key, registration.mode)
+            if (
+                registration.status == Status.PENDING
+                and capacity(event, registration.mode) is not None
+            ):
                 registration.client_hash = key
             # No lookup first: the unique constraint on the event and lower(email) of
             # active registrations finds a known address, and most addresses are new.
             registration.save(force_insert=True)
             if registration.holds_seat:
-                _hold_seats(event, 1)
+                _hold_seats(event, 1, registration.mode)
             _send_later(registration, "confirm_address")
             return registration, True
     except IntegrityError:
@@ -200,7 +235,8 @@ def register(
                 # again, and under the lock nobody else can take it before this call.
                 return register(
                     event=event, first_name=first_name, last_name=last_name, email=email,
-                    organisation=organisation, question=question, language=language, now=now,
+                    organisation=organisation, question=question, language=language,
+                    mode=mode, now=now,
                 )
             last_mail = existing.already_registered_mail_at
             if last_mail is None or last_mail <= now - ALREADY_REGISTERED_MAIL_EVERY:
@@ -323,26 +359,89 @@ def _cancel(registration, *, event, reason, now, notify):
     registration.expires_at = None
     registration.client_hash = ""
     registration.save()
-    _hold_seats(event, -freed)
+    _hold_seats(event, -freed, registration.mode)
     if notify:
         _send_later(registration, "cancelled")
     _promote(event, now=now)
 
 
-def recount_seats(*, event: Event) -> tuple[int, int]:
-    """Set the event's counter to the seats its registrations hold; return (was, is).
+def recount_seats(*, event: Event) -> dict[str, tuple[int, int]]:
+    """Set the event's counters to the seats its registrations hold.
 
-    For ``manage.py recount_seats --fix`` after a drift, and for test data made
-    without these services. Nobody is promoted: a fix changes no registration.
+    Returns (was, is) per counter (``seats_held``, ``venue_seats_held``). For
+    ``manage.py recount_seats --fix`` after a drift, after a change of the event's format
+    (which moves the hall's seats between the counters), and for test data made without
+    these services. Nobody is promoted: a fix changes no registration.
     """
     with transaction.atomic():
         locked = lock_event(event.pk)
-        was = locked.seats_held
-        real = Registration.objects.filter(event=locked).holding_seats().count()
-        _hold_seats(locked, real - was)
+        result = {}
+        for counter, real in real_seats_held(Registration.objects.filter(event=locked)).items():
+            result[counter] = (getattr(locked, counter), real)
+            _add_to_counter(locked, counter, real - getattr(locked, counter))
+            setattr(event, counter, real)
         _seats_changed()
-    event.seats_held = real
-    return was, real
+    return result
+
+
+def follow_format(*, event: Event) -> None:
+    """After a change of the event's format: modes and counters as the new format has them.
+
+    A single-format event's registrations take its format; a hybrid event keeps the
+    modes they have. Either way the hall's seats may move between the counters.
+    """
+    with transaction.atomic():
+        locked = lock_event(event.pk)
+        if not locked.is_hybrid:
+            Registration.objects.filter(event=locked).exclude(
+                mode=mode_for(locked)
+            ).update(mode=mode_for(locked))
+        recount_seats(event=locked)
+    for counter in ("seats_held", "venue_seats_held"):
+        setattr(event, counter, getattr(locked, counter))
+
+
+def change_mode(*, registration: Registration, mode: str, now=None) -> Registration:
+    """Move a registration of a hybrid event to the other way of taking part.
+
+    Into a free seat of the other quota if there is one, else onto that quota's waiting
+    list; a seat it leaves goes to someone waiting for the same way. The person gets the
+    mail of their new state (with the hall's address or the join link).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not event.is_hybrid or mode not in Mode.values:
+            raise ValidationError(
+                _("This event offers no choice of how to take part."), code="no_choice"
+            )
+        if registration.status == Status.CANCELLED:
+            raise ValidationError(_("This registration has been cancelled."), code="cancelled")
+        if not moves_up_from_waiting_list(event, now=now):
+            raise ValidationError(
+                _("This event is over or has been called off."), code="over"
+            )
+        if registration.mode == mode:
+            return registration
+        was_holding, left = registration.holds_seat, registration.mode
+        registration.mode = mode
+        if was_holding:
+            _hold_seats(event, -1, left)
+            if seats_left(event, mode) == 0:
+                registration.status = Status.WAITLISTED
+                registration.confirmed_at = None
+                registration.client_hash = ""
+            else:
+                _hold_seats(event, 1, mode)
+        registration.save()
+        promoted = {moved.pk for moved in _promote(event, now=now)}
+        # Someone promoted by the change is told so by the promotion's mail.
+        if registration.pk not in promoted and registration.email_confirmed_at:
+            confirmed = registration.status == Status.CONFIRMED
+            _send_later(registration, "confirmed" if confirmed else "waitlisted")
+        registration.refresh_from_db()
+        return registration
 
 
 def promote_waitlisted(event: Event, *, now=None) -> list[Registration]:
@@ -369,8 +468,10 @@ def expire_pending(*, now=None) -> int:
 
 
 def _expire(registrations, *, event, now):
-    freed = sum(registration.holds_seat for registration in registrations)
+    freed = {}
     for registration in registrations:
+        mode = registration.mode
+        freed[mode] = freed.get(mode, 0) + registration.holds_seat
         registration.status = Status.CANCELLED
         registration.cancel_reason = Registration.CancelReason.EXPIRED
         registration.cancelled_at = now
@@ -379,7 +480,8 @@ def _expire(registrations, *, event, now):
     Registration.objects.bulk_update(
         registrations, ["status", "cancel_reason", "cancelled_at", "expires_at", "client_hash"]
     )
-    _hold_seats(event, -freed)
+    for mode, count in freed.items():
+        _hold_seats(event, -count, mode)
     _seats_changed()
     _promote(event, now=now)
     return len(registrations)
@@ -388,30 +490,34 @@ def _expire(registrations, *, event, now):
 def _promote(event, *, now, confirming=None):
     """Fill free seats from the waiting list, oldest confirmed address first.
 
-    Not in a cancelled or ended event: nobody moves up to an event that does not take
-    place. ``confirming`` is a registration whose address is being confirmed: if it gets
-    a seat, it is told so with the mail of a confirmation. The caller holds the event lock.
+    Each quota from its own list: a hybrid event's hall seats only from those waiting for
+    the hall, its online seats only from those waiting online. Not in a cancelled or
+    ended event: nobody moves up to an event that does not take place. ``confirming`` is
+    a registration whose address is being confirmed: if it gets a seat, it is told so
+    with the mail of a confirmation. The caller holds the event lock.
     """
     if not moves_up_from_waiting_list(event, now=now):
         return []
-    free = seats_left(event)
-    if free == 0:
-        return []
-    waiting = (
-        Registration.objects.filter(
+    promoted = []
+    for mode in quota_modes(event):
+        free = seats_left(event, mode)
+        if free == 0:
+            continue
+        waiting = Registration.objects.filter(
             event=event, status=Status.WAITLISTED, email_confirmed_at__isnull=False
         )
-        .order_by("created_at", "pk")
-        .select_for_update()
-    )
-    promoted = list(waiting if free is None else waiting[:free])
-    for registration in promoted:
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
-        is_confirming = confirming is not None and registration.pk == confirming.pk
-        _send_later(registration, "confirmed" if is_confirming else "promoted")
-    Registration.objects.bulk_update(promoted, ["status", "confirmed_at"])
-    _hold_seats(event, len(promoted))
+        if mode is not None:
+            waiting = waiting.filter(mode=mode)
+        waiting = waiting.order_by("created_at", "pk").select_for_update()
+        moved = list(waiting if free is None else waiting[:free])
+        for registration in moved:
+            registration.status = Status.CONFIRMED
+            registration.confirmed_at = now
+            is_confirming = confirming is not None and registration.pk == confirming.pk
+            _send_later(registration, "confirmed" if is_confirming else "promoted")
+        Registration.objects.bulk_update(moved, ["status", "confirmed_at"])
+        _hold_seats(event, len(moved), mode)
+        promoted += moved
     if promoted:
         _seats_changed()
     return promoted

@@ -18,6 +18,7 @@ urlpatterns = [
     path("r/<slug:token>/", views.RegistrationManageView.as_view(), name="manage"),
     path("r/<slug:token>/confirm/", views.RegistrationConfirmView.as_view(), name="confirm"),
     path("r/<slug:token>/cancel/", views.RegistrationCancelView.as_view(), name="cancel"),
+    path("r/<slug:token>/mode/", views.RegistrationModeView.as_view(), name="mode"),
     path("r/<slug:token>/data/", views.RegistrationDataView.as_view(), name="data"),
     path("r/<slug:token>/feedback/", views.RegistrationFeedbackView.as_view(), name="feedback"),
     path("r/<slug:token>/delete/", views.RegistrationDeleteView.as_view(), name="delete"),

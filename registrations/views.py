@@ -76,11 +76,15 @@ class RegistrationCreateView(FormView):
                         for name in ("first_name", "last_name", "email", "organisation", "question")
                     },
                     language=translation.get_language(),
+                    mode=form.cleaned_data["mode"] or None,
                     client_ip=client_ip(self.request),
                 )
             except Event.DoesNotExist:
                 raise Http404 from None
-            except ValidationError:
+            except ValidationError as error:
+                if error.code == "mode":
+                    form.add_error("mode", form.fields["mode"].error_messages["required"])
+                    return self.form_invalid(form)
                 # Registration closed since the form was shown: the page now says why.
                 return self.get(self.request)
         # The same page whoever registers: it never tells whether an address is known.
@@ -126,6 +130,10 @@ class TokenView(DetailView):
         state = selectors.registration_state(registration.event)
         return super().get_context_data(
             event=registration.event,
+            state=state,
+            may_change_mode=registration.event.is_hybrid
+            and registration.status != Registration.Status.CANCELLED
+            and selectors.moves_up_from_waiting_list(registration.event),
             event_accepts_registrations=state.accepts_registrations,
             shows_join_link=bool(registration.join_url),
             offers_feedback=feedback.may_give_feedback(registration),
@@ -178,6 +186,32 @@ class RegistrationCancelView(TokenView):
             return redirect(registration.personal_path)
         registration = services.cancel(registration=registration)
         messages.success(request, _("Your registration has been cancelled."))
+        return redirect(registration.personal_path)
+
+
+class RegistrationModeView(TokenView):
+    """The switch between the hall and online of a hybrid event (POST; GET shows the page)."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.get_object().personal_path)
+
+    def post(self, request, *args, **kwargs):
+        registration = self.get_object()
+        mode = request.POST.get("mode", "")
+        try:
+            registration = services.change_mode(registration=registration, mode=mode)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(registration.personal_path)
+        label = registration.get_mode_display()
+        if registration.status == Registration.Status.WAITLISTED:
+            messages.success(
+                request,
+                _("You now take part: %(mode)s. All these seats are taken: you are on the "
+                  "waiting list.") % {"mode": label},
+            )
+        else:
+            messages.success(request, _("You now take part: %(mode)s.") % {"mode": label})
         return redirect(registration.personal_path)
 
 

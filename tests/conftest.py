@@ -41,7 +41,8 @@ def empty_cache():
 
 
 def recounting(function):
-    """``function``, followed by a recount of every event's seats against its counter."""
+    """``function``, followed by a recount of every event's seats against its counters
+    (both of a hybrid event: online and in the hall)."""
     from registrations import selectors
 
     @functools.wraps(function)
@@ -49,7 +50,10 @@ def recounting(function):
         try:
             return function(*args, **kwargs)
         finally:
-            drift = [(event.slug, held, real) for event, held, real in selectors.seat_drift()]
+            drift = [
+                (event.slug, counter, held, real)
+                for event, counter, held, real in selectors.seat_drift()
+            ]
             assert drift == [], f"seat counter drift after {function.__name__}: {drift}"
 
     return checked
@@ -58,7 +62,7 @@ def recounting(function):
 # Every function of registrations/services.py that may change a seat.
 SEAT_SERVICES = (
     "register", "confirm", "cancel", "erase_personal_data",
-    "promote_waitlisted", "expire_pending", "recount_seats",
+    "promote_waitlisted", "expire_pending", "recount_seats", "change_mode",
 )
 
 

@@ -30,8 +30,8 @@ on_postgresql = pytest.mark.skipif(
 def slow_seat_count(monkeypatch):
     read = services.seats_left
 
-    def slow(event):
-        left = read(event)
+    def slow(event, mode=None):
+        left = read(event, mode)
         time.sleep(0.02)
         return left
 

@@ -66,6 +66,7 @@ def test_event_detail_has_agenda_people_roles_and_seats(client, seed):
     assert data["registration"] == {
         "state": "open",
         "seats_left": 99,
+        "quotas": [],
         "opens_at": None,
         "closes_at": "2031-04-29T18:00:00+02:00",
         "register_url": f"{SITE}/events/{seed.slug}/register/",

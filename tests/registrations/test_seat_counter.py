@@ -30,7 +30,7 @@ def held(event):
 
 
 def test_recount_after_a_service_fails_when_the_counter_is_not_kept(monkeypatch):
-    monkeypatch.setattr(services, "_hold_seats", lambda event, change: None)
+    monkeypatch.setattr(services, "_hold_seats", lambda event, change, mode=None: None)
     event = EventFactory(capacity=3)
 
     with pytest.raises(AssertionError, match="seat counter drift after register"):

@@ -32,6 +32,7 @@ FIELDS = [
     "registration", "flag", "value", "query", "status", "title", "slug", "capacity",
     "starts_at", "ends_at", "username", "password", "next", "action", "_selected_action",
     "select_across", "index", "term", "app_label", "model_name", "field_name", "page",
+    "mode", "venue_capacity",
 ]
 
 
@@ -124,7 +125,8 @@ URLS = dict(url_patterns())
 @pytest.fixture
 def site(django_user_model):
     """One of everything, so that each URL with an id finds something."""
-    event = EventFactory(is_published=True, capacity=10)
+    # Hybrid: its form and personal page have the most to take apart.
+    event = EventFactory(is_published=True, capacity=10, format="hybrid", venue_capacity=5)
     slot = AgendaSlotFactory(event=event)
     SlotSpeakerFactory(slot=slot, speaker=SpeakerFactory())
     registration = RegistrationFactory(event=event, question="Warum?")

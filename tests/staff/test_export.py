@@ -25,6 +25,7 @@ HEADER = [
     "Bestätigt am",
     "Teilgenommen",
     "Frage an das Podium",
+    "Teilnahme",
 ]
 
 
@@ -83,6 +84,7 @@ def test_export_button_file_reads_back_as_spreadsheet_would(client, participant_
         "27.04.2021 18:05",
         "Ja",
         "'+49 Frage: Wie geht's weiter mit dem OZG?",
+        "Online",
     ]
     assert datetime.datetime.strptime(oezdemir[5], "%d.%m.%Y %H:%M")
     assert mueller[1:5] == ["Jürgen", "mueller@example.org", "'@Köln", "Warteliste"]
