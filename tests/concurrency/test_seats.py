@@ -20,6 +20,7 @@ from tests.factories import EventFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Status = Registration.Status
+Mode = Registration.Mode
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite takes its write lock at BEGIN IMMEDIATE, so it cannot interleave at all",
@@ -146,3 +147,72 @@ def test_negative_control_without_lock_overbooks(monkeypatch, slow_seat_count):
     run_at_once(*(registering(event, f"p{n}@example.org") for n in range(20)))
 
     assert statuses(event).count(Status.PENDING) > event.capacity
+
+
+def registering_for(event, email, mode):
+    return lambda: services.register(
+        event=event, first_name="Erika", last_name="Mustermann", email=email, mode=mode
+    )
+
+
+def hybrid_event(*, hall, online):
+    return EventFactory(format=Event.Format.HYBRID, venue_capacity=hall, capacity=online)
+
+
+def test_concurrent_mixed_registrations_fill_each_quota_and_recount_clean(slow_seat_count):
+    """100 at once, alternately for the hall and online: each quota fills, no more."""
+    event = hybrid_event(hall=2, online=10)
+    modes = [Mode.VENUE if n % 2 else Mode.ONLINE for n in range(100)]
+
+    _, errors = run_at_once(
+        *(registering_for(event, f"p{n}@example.org", mode) for n, mode in enumerate(modes))
+    )
+
+    assert errors == []
+    rows = list(Registration.objects.filter(event=event).values_list("mode", "status"))
+    assert len(rows) == 100
+    assert rows.count((Mode.VENUE, Status.PENDING)) == 2
+    assert rows.count((Mode.VENUE, Status.WAITLISTED)) == 48
+    assert rows.count((Mode.ONLINE, Status.PENDING)) == 10
+    assert rows.count((Mode.ONLINE, Status.WAITLISTED)) == 40
+    event.refresh_from_db()
+    assert (event.venue_seats_held, event.seats_held) == (2, 10)
+    # slow_seat_count asserts afterwards that both counters equal the rows.
+
+
+def test_cancellations_in_both_quotas_at_once_promote_only_their_own_waiters(slow_seat_count):
+    event = hybrid_event(hall=1, online=1)
+    holders = {}
+    for mode in (Mode.VENUE, Mode.ONLINE):
+        holders[mode] = registering_for(event, f"holder-{mode}@example.org", mode)()[0]
+        services.confirm(registration=holders[mode])
+    for n in range(2):
+        for mode in (Mode.VENUE, Mode.ONLINE):
+            waiting = registering_for(event, f"w{n}-{mode}@example.org", mode)()[0]
+            services.confirm(registration=waiting)
+
+    _, errors = run_at_once(
+        lambda: services.cancel(registration=holders[Mode.VENUE]),
+        lambda: services.cancel(registration=holders[Mode.ONLINE]),
+        lambda: services.promote_waitlisted(event),
+    )
+
+    assert errors == []
+    confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED)
+    assert sorted(confirmed.values_list("email", flat=True)) == [
+        "w0-online@example.org", "w0-venue@example.org"
+    ]
+
+
+@on_postgresql
+def test_negative_control_without_lock_overbooks_the_hall(monkeypatch, slow_seat_count):
+    """Without select_for_update the hall sells more seats than it has."""
+    def without_lock(event):
+        return (event if isinstance(event, QuerySet) else Event.objects.filter(pk=event)).get()
+
+    monkeypatch.setattr(services, "lock_event", without_lock)
+    event = hybrid_event(hall=5, online=None)
+
+    run_at_once(*(registering_for(event, f"p{n}@example.org", Mode.VENUE) for n in range(20)))
+
+    assert statuses(event).count(Status.PENDING) > event.venue_capacity
