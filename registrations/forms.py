@@ -125,7 +125,10 @@ class RegistrationForm(forms.Form):
         choices=Registration.Mode.choices,
         required=False,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose how you will take part.")},
+        error_messages={
+            "required": _("Please choose how you will take part."),
+            "invalid_choice": _("Please choose one of the ways of taking part shown."),
+        },
     )
     consent = forms.BooleanField(
         required=True,
@@ -144,6 +147,7 @@ class RegistrationForm(forms.Form):
         self.event = event
         self.fields["consent"].label = consent_label(event)
         self.fields["consent"].short_label = _("Consent")
+        self.fields["mode"].short_label = _("Taking part")
 
     @cached_property
     def helper(self):
