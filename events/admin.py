@@ -26,6 +26,7 @@ from registrations.models import Registration
 from . import dashboard, services
 from .editor import AgendaSlotInline, LabelledSplitDateTime
 from .models import AgendaSlot, Event, EventDocument, LegalPage, Speaker
+from .registration_questions import RegistrationQuestionInline
 
 
 class CopyEventForm(forms.Form):
@@ -192,7 +193,7 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
         models.URLField: {"assume_scheme": "https"},
         models.DateTimeField: {"widget": LabelledSplitDateTime},
     }
-    inlines = [AgendaSlotInline]
+    inlines = [AgendaSlotInline, RegistrationQuestionInline]
     form = EventForm
     actions = ["copy_as_template"]
     change_form_template = "admin/events/event/change_form.html"

@@ -443,6 +443,56 @@ class SlotSpeaker(models.Model):
         return f"{self.get_role_display()}: {self.speaker}"
 
 
+class RegistrationQuestion(models.Model):
+    """A question of the event's own that its registration form asks."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        CHOICE = "choice", _("One of several choices")
+        MULTIPLE = "multiple", _("Several choices")
+        BOOLEAN = "boolean", _("Yes or no")
+
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="registration_questions",
+        verbose_name=_("event"),
+    )
+    label = models.CharField(_("question"), max_length=200, validators=[validate_visible])
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.TextField(
+        _("choices"),
+        max_length=2000,
+        blank=True,
+        help_text=_("One choice per line; for the kinds with choices only."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # A question with answers is hidden rather than deleted: the answers stay readable.
+    is_hidden = models.BooleanField(
+        _("hidden"),
+        default=False,
+        help_text=_("No longer asked on the form; the answers given stay."),
+    )
+
+    class Meta:
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def choice_list(self):
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    @property
+    def has_choices(self):
+        return self.kind in (self.Kind.CHOICE, self.Kind.MULTIPLE)
+
+
 class LegalPage(models.Model):
     """A page every public body must have, such as the privacy notice; staff edit its text."""
 

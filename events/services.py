@@ -14,7 +14,7 @@ from registrations import services as seat_services
 from registrations import tasks
 from registrations.models import Registration
 
-from .models import AgendaSlot, Event, EventChange, SlotSpeaker
+from .models import AgendaSlot, Event, EventChange, RegistrationQuestion, SlotSpeaker
 
 # A change to one of these is a change to the calendar entry: its SEQUENCE goes up, so
 # calendar clients replace their copy.
@@ -201,7 +201,8 @@ def default_copy_date(event: Event, *, today=None) -> datetime.date:
 def copy_event(*, event: Event, starts_on: datetime.date, title: str = "", slug: str = "") -> Event:
     """Copy ``event`` with its agenda and roles to the day ``starts_on``, unpublished.
 
-    All times keep their local wall-clock time; registrations are not copied.
+    All times keep their local wall-clock time; registrations are not copied, the
+    questions of the registration form are (without their answers).
     """
     days = (starts_on - timezone.localdate(event.starts_at)).days
     with transaction.atomic():
@@ -233,4 +234,9 @@ def copy_event(*, event: Event, starts_on: datetime.date, title: str = "", slug:
                 SlotSpeaker(slot=new_slot, speaker_id=r.speaker_id, role=r.role, order=r.order)
                 for r in roles
             )
+        # The questions of the form, never their answers.
+        questions = list(event.registration_questions.all())
+        for question in questions:
+            question.pk, question.event = None, copy
+        RegistrationQuestion.objects.bulk_create(questions)
     return copy

@@ -14,7 +14,8 @@ CHANGE_REGISTRATIONS = "registrations.change_registration"
 EXPORT_ATTENDEES = "registrations.export_registration"
 ADD_EVENTS = "events.add_event"
 
-_EDITORIAL_MODELS = ("event", "agendaslot", "slotspeaker", "speaker")
+# The event's own registration questions are the event's content; their answers are not.
+_EDITORIAL_MODELS = ("event", "agendaslot", "slotspeaker", "speaker", "registrationquestion")
 
 GROUP_PERMISSIONS = {
     # Events, agenda and people on it, the texts of the legal pages; never a registrant.
@@ -28,7 +29,13 @@ GROUP_PERMISSIONS = {
         "events.change_legalpage",
     },
     # Registrations, questions, export, attendance, mails to registrants; events read-only.
-    PARTICIPANTS: {"events.view_event", SEE_PEOPLE, CHANGE_REGISTRATIONS, EXPORT_ATTENDEES},
+    PARTICIPANTS: {
+        "events.view_event",
+        "events.view_registrationquestion",
+        SEE_PEOPLE,
+        CHANGE_REGISTRATIONS,
+        EXPORT_ATTENDEES,
+    },
 }
 
 

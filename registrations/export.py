@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import ExportLog, Registration
+from .models import ExportLog, Registration, RegistrationAnswer
 
 BOM = "\ufeff"
 DELIMITER = ";"
@@ -59,11 +59,12 @@ def local_datetime(value, tz) -> str:
     return f"{local.day:02}.{local.month:02}.{local.year} {local.hour:02}:{local.minute:02}"
 
 
-def rows(queryset):
+def rows(queryset, questions=()):
     """The header, then one list of cells per registration; reads the rows in chunks.
 
     The labels are translated now, in the language of the request, not later
-    while the response streams.
+    while the response streams. ``questions`` (the event's own) add a column each,
+    titled by the question.
     """
     labels = {
         "header": header(),
@@ -72,15 +73,27 @@ def rows(queryset):
         True: _("Yes"),
         False: _("No"),
         "tz": timezone.get_current_timezone(),
+        "questions": list(questions),
     }
     return _rows(queryset, labels)
 
 
+def _answers(queryset):
+    """{(registration pk, question pk): answer as read} of the registrations: one query."""
+    answers = RegistrationAnswer.objects.filter(
+        registration__in=queryset.order_by().values("pk")
+    ).select_related("question")
+    return {(answer.registration_id, answer.question_id): answer.shown for answer in answers}
+
+
 def _rows(queryset, labels):
-    yield labels["header"]
+    questions = labels["questions"]
+    yield labels["header"] + [question.label for question in questions]
+    answers = _answers(queryset) if questions else {}
     statuses, modes, tz = labels["statuses"], labels["modes"], labels["tz"]
-    values = queryset.order_by("last_name", "first_name", "pk").values_list(*FIELDS)
+    values = queryset.order_by("last_name", "first_name", "pk").values_list("pk", *FIELDS)
     for (
+        pk,
         last,
         first,
         email,
@@ -103,6 +116,7 @@ def _rows(queryset, labels):
             labels[attended],
             neutralise(question),
             modes.get(mode, mode),
+            *(neutralise(answers.get((pk, question.pk), "")) for question in questions),
         ]
 
 
@@ -113,9 +127,9 @@ class _Line:
         return value
 
 
-def lines(queryset):
+def lines(queryset, questions=()):
     """The CSV file as text chunks, starting with the byte order mark."""
-    return _lines(rows(queryset))
+    return _lines(rows(queryset, questions))
 
 
 def _lines(table):
@@ -147,8 +161,9 @@ def log_export(*, user, event, queryset, description) -> ExportLog:
 def export_response(*, queryset, user, event=None, statuses=(), description=""):
     """Record the export, then stream the file as a download."""
     log_export(user=user, event=event, queryset=queryset, description=description)
+    questions = event.registration_questions.all() if event else ()
     response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in lines(queryset)),
+        (line.encode("utf-8") for line in lines(queryset, questions)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename(event, statuses)}"'

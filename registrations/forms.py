@@ -83,6 +83,32 @@ def mode_choices(event):
     return choices
 
 
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def question_field(question):
+    """The form field that asks one of the event's own questions."""
+    common = {
+        "label": question.label,
+        "help_text": question.help_text,
+        "required": question.required,
+    }
+    Kind = question.Kind
+    if question.kind == Kind.TEXT:
+        return forms.CharField(
+            max_length=1000, validators=[validate_text], widget=forms.Textarea(attrs={"rows": 2}),
+            **common,
+        )
+    if question.kind == Kind.BOOLEAN:
+        return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+    choices = [(choice, choice) for choice in question.choice_list]
+    if question.kind == Kind.MULTIPLE:
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+
+
 class RegistrationForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
@@ -141,8 +167,12 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, event, **kwargs):
+    def __init__(self, *args, event, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The event's own questions (visible ones), each a field of its own.
+        self.questions = {f"answer_{question.pk}": question for question in questions}
+        for name, question in self.questions.items():
+            self.fields[name] = question_field(question)
         # Lazy, like the event may be: it is read when the form is shown, not when it is checked.
         self.event = event
         self.fields["consent"].label = consent_label(event)
@@ -168,11 +198,24 @@ class RegistrationForm(forms.Form):
             ),
             "email",
             "organisation",
+            *self.questions,
             "question",
             "consent",
             Div("website", css_class="hp", aria_hidden="true"),
         )
         return helper
+
+    @property
+    def answers(self):
+        """{question: answer text} of the questions answered; several choices one per line."""
+        answers = {}
+        for name, question in self.questions.items():
+            value = self.cleaned_data.get(name)
+            if isinstance(value, list):
+                value = "\n".join(value)
+            if value:
+                answers[question] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return answers
 
     def clean_question(self):
         # One kind of line break, so that no CR reaches an export or a mail.

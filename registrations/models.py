@@ -205,6 +205,42 @@ class Registration(models.Model):
         return ""
 
 
+class RegistrationAnswer(models.Model):
+    """A registrant's answer to one of the event's own questions: personal data.
+
+    Deleted with the rest of the person's data (``services.erase_personal_data``, the
+    retention purge); the question stays.
+    """
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        "events.RegistrationQuestion", on_delete=models.PROTECT, related_name="answers"
+    )
+    # Text as typed; a choice as its text; several choices one per line; "yes" or "no".
+    value = models.TextField(_("answer"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"], name="registrationanswer_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.registration_id}: {self.question_id}"
+
+    @property
+    def shown(self):
+        """The answer as a person reads it: choices separated by commas, yes and no translated."""
+        if self.value in ("yes", "no") and self.question.kind == "boolean":
+            return gettext("yes") if self.value == "yes" else gettext("no")
+        return ", ".join(self.value.splitlines())
+
+
 class ExportLog(models.Model):
     """Who exported which attendee list, and when: accountability under the DSGVO."""
 

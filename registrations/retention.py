@@ -10,7 +10,7 @@ from django.utils import timezone
 from events.models import Event
 
 from . import services
-from .models import PERSONAL_FIELDS, Feedback, PurgeLog, Registration
+from .models import PERSONAL_FIELDS, Feedback, PurgeLog, Registration, RegistrationAnswer
 
 Status = Registration.Status
 
@@ -47,6 +47,8 @@ def purge_personal_data(*, event: Event, now=None, dry_run: bool = False) -> tup
         deleted, _by_model = expired.delete()
         # Written feedback is personal data; the ratings stay, like the counts.
         Feedback.objects.filter(event=event).update(next_topic="", comment="")
+        # The answers to the event's own questions are personal data too: all of them go.
+        RegistrationAnswer.objects.filter(registration__in=remaining).delete()
         anonymised = remaining.update(purged_at=now, **PERSONAL_FIELDS)
         if anonymised or deleted:
             PurgeLog.objects.create(

@@ -28,7 +28,7 @@ from events.models import Event
 from landtagstalk import page_cache
 
 from . import tasks
-from .models import PERSONAL_FIELDS, Registration, normalise_email
+from .models import PERSONAL_FIELDS, Registration, RegistrationAnswer, normalise_email
 from .selectors import (
     RegistrationState,
     capacity,
@@ -170,6 +170,7 @@ def register(
     question: str = "",
     language: str = settings.LANGUAGE_CODE,
     mode: str | None = None,
+    answers: dict | None = None,
     client_ip: str | None = None,
     now=None,
 ) -> tuple[Registration, bool]:
@@ -187,7 +188,8 @@ def register(
     ``mode`` ("online" or "venue") is how the person takes part in a hybrid event, and
     which of its quotas and waiting lists they join; other events ignore it (their
     registrations take the event's format) and a hybrid event refuses a registration
-    without it (ValidationError).
+    without it (ValidationError). ``answers`` ({RegistrationQuestion: text}) are the
+    answers to the event's own questions, stored with a new registration.
 
     ``event`` may also be a queryset that selects the event, as the form's view has it
     (the published event of its URL): the event is then read once, under the lock, and
@@ -222,6 +224,7 @@ def register(
             # No lookup first: the unique constraint on the event and lower(email) of
             # active registrations finds a known address, and most addresses are new.
             registration.save(force_insert=True)
+            _save_answers(registration, answers or {})
             if registration.holds_seat:
                 _hold_seats(event, 1, registration.mode)
             _send_later(registration, "confirm_address")
@@ -244,6 +247,14 @@ def register(
                 existing.save(update_fields=["already_registered_mail_at"])
                 _send_later(existing, "already_registered")
         return existing, False
+
+
+def _save_answers(registration, answers):
+    RegistrationAnswer.objects.bulk_create(
+        RegistrationAnswer(registration=registration, question=question, value=value)
+        for question, value in answers.items()
+        if value and question.event_id == registration.event_id
+    )
 
 
 def _active_registration(event, email):
@@ -344,6 +355,7 @@ def erase_personal_data(*, registration: Registration, now=None) -> Registration
         )
         for field, value in PERSONAL_FIELDS.items():
             setattr(registration, field, value)
+        registration.answers.all().delete()
         registration.purged_at = now
         registration.save()
         return registration

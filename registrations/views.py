@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, TemplateView
 
 from events.ical import calendar_response
-from events.models import Event
+from events.models import Event, RegistrationQuestion
 from landtagstalk.security import client_ip
 
 from . import feedback, mails, ratelimit, selectors, services
@@ -48,7 +48,7 @@ class RegistrationCreateView(FormView):
         ):
             # Keep what the person typed, so that they can send it again later.
             typed = {key: value for key, value in request.POST.items() if key != "website"}
-            form = self.form_class(initial=typed, event=self.event)
+            form = self.form_class(initial=typed, event=self.event, questions=self.questions)
             return self.render_to_response(
                 self.get_context_data(form=form, limited=True), status=429
             )
@@ -56,7 +56,20 @@ class RegistrationCreateView(FormView):
 
     def get_form_kwargs(self):
         # Lazy: the form needs the event only for the consent text, when it is shown.
-        return {**super().get_form_kwargs(), "event": SimpleLazyObject(lambda: self.event)}
+        return {
+            **super().get_form_kwargs(),
+            "event": SimpleLazyObject(lambda: self.event),
+            "questions": self.questions,
+        }
+
+    @functools.cached_property
+    def questions(self):
+        """The event's own questions, read by the URL's slug: a POST never reads the event."""
+        return list(
+            RegistrationQuestion.objects.filter(
+                event__slug=self.kwargs["slug"], event__is_published=True, is_hidden=False
+            )
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(event=self.event, state=self.state, **kwargs)
@@ -77,6 +90,7 @@ class RegistrationCreateView(FormView):
                     },
                     language=translation.get_language(),
                     mode=form.cleaned_data["mode"] or None,
+                    answers=form.answers,
                     client_ip=client_ip(self.request),
                 )
             except Event.DoesNotExist:
@@ -268,6 +282,10 @@ def stored_data(registration):
         elif isinstance(value, datetime.datetime):
             value = formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
         rows.append((field.verbose_name, value))
+    for given in registration.answers.select_related("question").order_by(
+        "question__order", "question__pk"
+    ):
+        rows.append((given.question.label, given.shown))
     answer = Feedback.objects.filter(registration=registration).first()
     if answer is not None:
         for name in ("rating", "next_topic", "comment"):

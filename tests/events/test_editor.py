@@ -56,7 +56,7 @@ def slot_data(index, start, end="", *, title="Programmpunkt", kind="talk", peopl
 
 
 def add_event(client, *slots):
-    data = {**EVENT, **management("slots", len(slots))}
+    data = {**EVENT, **management("slots", len(slots)), **management("registration_questions", 0)}
     for slot in slots:
         data.update(slot)
     return client.post(reverse("admin:events_event_add"), data)
@@ -163,6 +163,7 @@ def test_time_of_day_follows_the_event_past_midnight(client, editor):
     client.force_login(editor)
     data = {**EVENT, "ends_at_0": "12.12.2026", "ends_at_1": "01:00:00"}
     data.update(management("slots", 1))
+    data.update(management("registration_questions", 0))
     data.update(slot_data(0, "00:15", "00:45", title="Nachtgespräch"))
 
     response = client.post(reverse("admin:events_event_add"), data)

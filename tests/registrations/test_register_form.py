@@ -291,11 +291,12 @@ def test_register_queries_are_fixed(client, event, django_assert_num_queries, re
     # The event is read once, under its lock, with its counter of seats held; then the
     # client's unconfirmed seats (at most a few rows), the new row and the counter. No
     # count of the seats held, and no lookup of the address first: the unique
-    # constraint answers for a known one.
+    # constraint answers for a known one. Before all that, the event's own questions,
+    # which the form checks the answers against.
     event.capacity = 100
     event.save()
     RegistrationFactory.create_batch(registered, event=event)
-    with django_assert_num_queries(6):  # with the test's savepoint and its release
+    with django_assert_num_queries(7):  # with the test's savepoint and its release
         response = post(client, form_data())
     assert response.status_code == 302
     assert Registration.objects.count() == registered + 1

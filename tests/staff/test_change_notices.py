@@ -84,6 +84,7 @@ def test_admin_asks_to_confirm_with_counts_per_status_and_saves_nothing(
         "online_url": event.online_url, "is_published": "on",
         "slots-TOTAL_FORMS": "0", "slots-INITIAL_FORMS": "0",
         "slots-MIN_NUM_FORMS": "0", "slots-MAX_NUM_FORMS": "1000",
+        "registration_questions-TOTAL_FORMS": "0", "registration_questions-INITIAL_FORMS": "0",
     }
 
     response = client.post(url, data)

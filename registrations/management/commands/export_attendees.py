@@ -39,5 +39,5 @@ class Command(BaseCommand):
                 event=event, statuses=status, source="manage.py export_attendees"
             ),
         )
-        for chunk in export.lines(queryset):
+        for chunk in export.lines(queryset, questions=event.registration_questions.all()):
             self.stdout.write(chunk, ending="")
