@@ -23,7 +23,7 @@ from landtagstalk.admin_input import NoDateFromQueryMixin
 from registrations import feedback, outreach, selectors
 from registrations.models import Registration
 
-from . import dashboard, services
+from . import access_needs, dashboard, services
 from .editor import AgendaSlotInline, LabelledSplitDateTime
 from .models import AgendaSlot, Event, EventDocument, LegalPage, Speaker
 from .registration_questions import RegistrationQuestionInline
@@ -67,10 +67,31 @@ class EventForm(forms.ModelForm):
     inform_registrants = forms.BooleanField(
         label=_("Yes, save and send the change to these registrants"), required=False
     )
+    asks_access_needs = forms.BooleanField(
+        label=_("Ask for access needs"),
+        required=False,
+        help_text=_(
+            "The form asks which services a person needs to take part (sign-language "
+            "interpreting, captioning, step-free access, induction loop, other needs) until "
+            "7 days before the event; each request is mailed to the organiser address."
+        ),
+    )
+    access_services_booked = forms.MultipleChoiceField(
+        label=_("Access services booked"),
+        choices=access_needs.Service.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The public page names the services ticked here."),
+    )
 
     class Meta:
         model = Event
         fields = []  # the admin's fieldsets choose them
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "asks_access_needs" in self.fields:
+            self.fields["asks_access_needs"].initial = access_needs.is_switched_on(self.instance)
 
     def clean(self):
         cleaned = super().clean()
@@ -221,6 +242,8 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
                     "registration_opens_at",
                     "registration_closes_at",
                     "online_url",
+                    "asks_access_needs",
+                    "access_services_booked",
                 ]
             },
         ),
@@ -243,6 +266,11 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
         for text in update_messages(result):
             self.message_user(request, text, messages.SUCCESS)
         return None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "asks_access_needs" in form.changed_data:
+            access_needs.switch(event=form.instance, on=form.cleaned_data["asks_access_needs"])
 
     def get_queryset(self, request):
         # Ordered again: with the counts' GROUP BY the model's default order no longer counts,

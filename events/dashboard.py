@@ -10,6 +10,8 @@ from django.utils import timezone
 from registrations import selectors
 from registrations.models import PurgeLog, Registration
 
+from . import access_needs
+
 Status = Registration.Status
 
 STATUS_ORDER = [Status.CONFIRMED, Status.PENDING, Status.WAITLISTED, Status.CANCELLED]
@@ -122,4 +124,8 @@ def dashboard(event, *, now=None):
         "days": days,
         "chart": chart(days),
         "last_purge": PurgeLog.objects.filter(event=event).first(),
+        # (need, registrations asking): read only for an event that asks.
+        "access_requests": access_needs.requests(event)
+        if access_needs.is_switched_on(event)
+        else [],
     }

@@ -1,5 +1,6 @@
 """Events, their agenda and the people who speak at them."""
 
+from datetime import timedelta
 from urllib.parse import quote_plus
 
 from django.conf import settings
@@ -119,6 +120,11 @@ class Event(models.Model):
     # Seats held (Registration.SEAT_HOLDING), changed only by registrations/services.py
     # under this row's lock, so that a registration never counts the registrations.
     seats_held = models.PositiveIntegerField(_("seats held"), default=0, editable=False)
+    # Which access services (events/access_needs.py) staff have booked for the event: the
+    # public page and its JSON-LD name them.
+    access_services_booked = models.JSONField(
+        _("access services booked"), default=list, blank=True
+    )
     # The same for the hall's seats of a hybrid event (Registration.mode "venue"); the
     # seats of every other registration count in seats_held.
     venue_seats_held = models.PositiveIntegerField(
@@ -469,6 +475,14 @@ class RegistrationQuestion(models.Model):
         help_text=_("One choice per line; for the kinds with choices only."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    asked_until_days_before = models.PositiveSmallIntegerField(
+        _("asked until (days before the event)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to ask as long as registration is open."),
+    )
+    # One of the ready-made questions about access needs (events/access_needs.py).
+    is_access_needs = models.BooleanField(_("access needs"), default=False, editable=False)
     # A question with answers is hidden rather than deleted: the answers stay readable.
     is_hidden = models.BooleanField(
         _("hidden"),
@@ -491,6 +505,15 @@ class RegistrationQuestion(models.Model):
     @property
     def has_choices(self):
         return self.kind in (self.Kind.CHOICE, self.Kind.MULTIPLE)
+
+    def is_asked(self, now=None):
+        """Whether the form still asks it: not hidden, and not after its deadline."""
+        if self.is_hidden:
+            return False
+        if self.asked_until_days_before is None:
+            return True
+        deadline = self.event.starts_at - timedelta(days=self.asked_until_days_before)
+        return (now or timezone.now()) < deadline
 
 
 class LegalPage(models.Model):

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 
 from registrations import selectors
 
+from . import access_needs
 from .models import Event
 
 LANG_PARAMETER = "lang"
@@ -195,5 +196,10 @@ def event_json_ld(event, *, state=None, image_url):
         "image": [image_url],
         "offers": offers_data(event, state, page_url),
         "isAccessibleForFree": True,
+        **(
+            {"accessibilityFeature": access_needs.schema_features(event)}
+            if event.access_services_booked
+            else {}
+        ),
         "inLanguage": settings.LANGUAGE_CODE,
     }

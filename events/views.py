@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 from landtagstalk import permissions
 from registrations import selectors
 
-from . import ical, search, seo, share_image
+from . import access_needs, ical, search, seo, share_image
 from .models import Event, LegalPage
 
 
@@ -76,6 +76,7 @@ class EventDetailView(DetailView):
         context["speakers"] = self.object.people()
         context["state"] = state = selectors.registration_state(self.object)
         context["preview"] = not self.object.is_published
+        context["access_services"] = access_needs.booked_labels(self.object)
         context["share_image_url"] = image_url = event_image_url(self.object)
         context["json_ld"] = seo.json_ld_script(
             seo.event_json_ld(self.object, state=state, image_url=image_url)

@@ -155,6 +155,45 @@ def deliver(*, registration_id, kind):
     return True
 
 
+def send_access_request(*, registration_id):
+    """Mail the organiser (``DJANGO_REPLY_TO_EMAIL``) a registrant's access needs, once.
+
+    The registration is marked in the transaction that sends, so a retry or a second
+    worker sends nothing more. False when there is nobody to tell or it was sent.
+    """
+    if not settings.REPLY_TO_EMAIL:
+        return False
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("event")
+            .filter(pk=registration_id, access_request_mailed_at__isnull=True)
+            .first()
+        )
+        if registration is None or registration.purged_at:
+            return False
+        registration.access_request_mailed_at = timezone.now()
+        registration.save(update_fields=["access_request_mailed_at"])
+        answers = registration.answers.filter(question__is_access_needs=True).select_related(
+            "question"
+        )
+        event = registration.event
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Access needs for “%(title)s”") % {"title": event.title}
+            body = render_to_string(
+                "registrations/email/access_request.txt",
+                {
+                    "event": event,
+                    "registration": registration,
+                    "answers": answers,
+                    "admin_url": settings.SITE_URL
+                    + reverse("admin:registrations_registration_change", args=[registration.pk]),
+                },
+            )
+        new_message(subject=subject, body=tidy(body), to=[settings.REPLY_TO_EMAIL]).send()
+    return True
+
+
 def personal_calendar(registration, *, method="PUBLISH"):
     """The personal calendar file: links the personal page, never the join link.
 

@@ -141,6 +141,10 @@ class Registration(models.Model):
         _("last change mailed (revision)"), default=0, editable=False
     )
     purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
+    # The organiser is told about a request for access needs once, whatever retries happen.
+    access_request_mailed_at = models.DateTimeField(
+        _("access needs mailed to the organiser at"), null=True, blank=True, editable=False
+    )
     # A keyed hash of the client address (services.client_hash), never the address: kept
     # only while the registration holds a seat unconfirmed, to limit seats per client.
     client_hash = models.CharField(

@@ -250,11 +250,14 @@ def register(
 
 
 def _save_answers(registration, answers):
-    RegistrationAnswer.objects.bulk_create(
+    given = [
         RegistrationAnswer(registration=registration, question=question, value=value)
         for question, value in answers.items()
         if value and question.event_id == registration.event_id
-    )
+    ]
+    RegistrationAnswer.objects.bulk_create(given)
+    if any(answer.question.is_access_needs for answer in given):
+        tasks.enqueue_access_request(registration_id=registration.pk)
 
 
 def _active_registration(event, email):

@@ -112,6 +112,30 @@ def send_change_mail(*, registration_id: int, change_id: int, attempt: int = 1) 
         raise
 
 
+@task()
+def send_access_request(*, registration_id: int, attempt: int = 1) -> bool:
+    """Tell the organiser about a registrant's access needs, once."""
+    try:
+        return mails.send_access_request(registration_id=registration_id)
+    except (smtplib.SMTPException, OSError) as error:
+        _retry_later(
+            send_access_request, error, attempt=attempt, registration_id=registration_id
+        )
+        raise
+
+
+def enqueue_access_request(*, registration_id):
+    """Queue the organiser's mail about access needs with the registration."""
+
+    def enqueue():
+        send_access_request.enqueue(registration_id=registration_id)
+
+    if _queues_in_database():
+        enqueue()
+    else:
+        transaction.on_commit(enqueue, robust=True)
+
+
 def enqueue_mail(*, registration_id, kind):
     """Queue mail ``kind`` for a registration inside the caller's transaction.
 

@@ -65,11 +65,10 @@ class RegistrationCreateView(FormView):
     @functools.cached_property
     def questions(self):
         """The event's own questions, read by the URL's slug: a POST never reads the event."""
-        return list(
-            RegistrationQuestion.objects.filter(
-                event__slug=self.kwargs["slug"], event__is_published=True, is_hidden=False
-            )
-        )
+        asked = RegistrationQuestion.objects.filter(
+            event__slug=self.kwargs["slug"], event__is_published=True, is_hidden=False
+        ).select_related("event")
+        return [question for question in asked if question.is_asked()]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(event=self.event, state=self.state, **kwargs)
