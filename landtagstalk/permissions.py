@@ -54,6 +54,11 @@ def can_record_attendance(user) -> bool:
     return can_change_registrations(user)
 
 
+def can_check_in(user) -> bool:
+    """Check people in at the door: the QR code's page, the search by name, the guest list."""
+    return can_record_attendance(user)
+
+
 def can_write_to_registrants(user) -> bool:
     """Send reminders and messages to the registrants of an event."""
     return can_change_registrations(user)

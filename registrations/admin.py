@@ -19,6 +19,7 @@ from landtagstalk import permissions
 
 from . import attendance, export, outreach, questions, reminders, selectors
 from .forms import ParticipantReportForm, RegistrantMessageForm
+from .front_desk import FrontDeskMixin
 from .models import ExportLog, PurgeLog, Registration, normalise_email
 
 
@@ -56,7 +57,7 @@ class RegistrationAdminForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
     form = RegistrationAdminForm
     list_display = [
         "person",
@@ -176,6 +177,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             event_page(self.event_questions_view, "questions/print/", printable=True),
             event_page(self.event_attendance_view, "attendance/"),
             event_page(self.event_messages_view, "messages/"),
+            *self.front_desk_urls(),
             *super().get_urls(),
         ]
 

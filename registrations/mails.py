@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from email.mime.image import MIMEImage
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ from events.ical import build_calendar
 from events.models import Event, EventChange
 from events.templatetags.events_tags import time_span
 
+from . import front_desk
 from .models import Registration
 
 SUBJECTS = {
@@ -28,6 +30,9 @@ SUBJECTS = {
     "cancelled": lambda: _("Your registration has been cancelled"),
     "reminder": lambda: _("Reminder"),
 }
+
+# The QR code of the check-in, as an image the HTML part shows inline.
+CHECKIN_QR_CID = "checkin-qr@landtagstalk"
 
 # Mails that carry the join link and the personal calendar file.
 WITH_JOIN_LINK = {"confirmed", "promoted", "reminder"}
@@ -127,6 +132,7 @@ def deliver(*, registration_id, kind):
             and not event.is_cancelled
         )
         subject = SUBJECTS[kind]()
+        checkin_qr = kind in WITH_JOIN_LINK and front_desk.has_qr_code(registration)
         message = render_mail(
             registration,
             kind,
@@ -137,9 +143,16 @@ def deliver(*, registration_id, kind):
             + reverse("registrations:register", args=[event.slug]),
             join_url=join_url,
             calendar_attached=calendar_attached,
+            checkin_qr=checkin_qr,
+            checkin_url=front_desk.checkin_url(registration) if checkin_qr else "",
             needs_confirmation=not registration.email_confirmed_at
             and registration.status != Registration.Status.CANCELLED,
         )
+        if checkin_qr:
+            image = MIMEImage(front_desk.qr_png(registration), "png")
+            image.add_header("Content-ID", f"<{CHECKIN_QR_CID}>")
+            image.add_header("Content-Disposition", "inline", filename="checkin.png")
+            message.attach(image)
         if calendar_attached:
             message.attach(
                 f"{event.slug}.ics", personal_calendar(registration), "text/calendar"

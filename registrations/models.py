@@ -60,6 +60,7 @@ PERSONAL_FIELDS = {
     "organisation": "",
     "question": "",
     "token": None,
+    "checkin_token": None,
     "client_hash": "",
 }
 
@@ -129,6 +130,17 @@ class Registration(models.Model):
         _("confirmation due by"), null=True, blank=True, db_index=True
     )
     attended = models.BooleanField(_("attended"), default=False)
+    # The key of the front desk's check-in page in the QR code of a seat in the hall:
+    # a page for staff, never the personal page, so never the personal token.
+    checkin_token = models.CharField(  # noqa: DJ001
+        _("check-in token"),
+        max_length=64,
+        unique=True,
+        null=True,
+        default=new_token,
+        editable=False,
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     # Registering a known address again mails its owner, at most once an hour: anyone
     # can send the form, and the owner's mailbox is not theirs to flood.

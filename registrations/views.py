@@ -20,7 +20,7 @@ from events.ical import calendar_response
 from events.models import Event, RegistrationQuestion
 from landtagstalk.security import client_ip
 
-from . import feedback, mails, ratelimit, selectors, services
+from . import feedback, front_desk, mails, ratelimit, selectors, services
 from .forms import RegistrationForm
 from .models import Feedback, Registration
 
@@ -149,6 +149,9 @@ class TokenView(DetailView):
             and selectors.moves_up_from_waiting_list(registration.event),
             event_accepts_registrations=state.accepts_registrations,
             shows_join_link=bool(registration.join_url),
+            checkin_qr=front_desk.qr_svg(registration)
+            if front_desk.has_qr_code(registration)
+            else None,
             offers_feedback=feedback.may_give_feedback(registration),
             **kwargs,
         )

@@ -15,6 +15,7 @@ from registrations import mails
 from registrations.models import Registration, RegistrationAnswer
 from tests.admin_forms import change_event
 from tests.factories import EventFactory
+from tests.registrations.test_hybrid_pages import form_data, text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,20 +33,6 @@ def event(settings):
 def fields(event):
     services, other = RegistrationQuestion.objects.filter(event=event, is_access_needs=True)
     return f"answer_{services.pk}", f"answer_{other.pk}"
-
-
-def form_data(**extra):
-    return {
-        "first_name": "Erika",
-        "last_name": "Mustermann",
-        "email": "erika@example.org",
-        "consent": "on",
-        **extra,
-    }
-
-
-def text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def test_editor_switches_access_needs_on_and_off_on_the_event_page(client, editor):

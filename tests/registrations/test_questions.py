@@ -1,7 +1,6 @@
 """The event's own registration questions: asked on its form, answered, exported, erased."""
 
 import datetime
-import re
 from io import StringIO
 
 import pytest
@@ -15,6 +14,7 @@ from registrations import retention
 from registrations.models import Registration, RegistrationAnswer
 from tests.admin_forms import change_event
 from tests.factories import EventFactory, RegistrationFactory
+from tests.registrations.test_hybrid_pages import form_data, text
 from tests.staff.conftest import read_csv
 
 pytestmark = pytest.mark.django_db
@@ -42,20 +42,6 @@ def questions_management(total, initial=0):
         "registration_questions-TOTAL_FORMS": str(total),
         "registration_questions-INITIAL_FORMS": str(initial),
     }
-
-
-def form_data(**extra):
-    return {
-        "first_name": "Erika",
-        "last_name": "Mustermann",
-        "email": "erika@example.org",
-        "consent": "on",
-        **extra,
-    }
-
-
-def text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def field(question):

@@ -155,6 +155,7 @@ def concrete_url(name, params, site):
             kwargs[param] = {
                 "slug": event.slug,
                 "token": registration.token,
+                "checkin_token": registration.checkin_token,
                 "event_id": event.pk,
                 "id": site["superuser"].pk,
                 "content_type_id": ContentType.objects.get_for_model(Event).pk,

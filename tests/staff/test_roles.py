@@ -94,6 +94,10 @@ TABLE = {
     "registrations_registration_event_questions_print": row(FORBIDDEN, OK, FORBIDDEN, OK),
     "registrations_registration_event_attendance": row(FORBIDDEN, OK, FORBIDDEN, OK),
     "registrations_registration_event_messages": row(FORBIDDEN, OK, FORBIDDEN, OK),
+    # The front desk: whoever may record attendance.
+    "registrations_registration_event_checkin": row(FORBIDDEN, OK, FORBIDDEN, OK),
+    "registrations_registration_event_guests": row(FORBIDDEN, OK, FORBIDDEN, OK),
+    "registrations_registration_checkin": row(FORBIDDEN, OK, FORBIDDEN, OK),
     # Records of what happened to personal data: superusers only, read-only.
     **{
         f"registrations_{model}_{page}": superuser_only()
@@ -223,6 +227,8 @@ def url_for(name, world):
         return "get", reverse(f"admin:{base}", args=[event.pk]), {}
     if base == "events_event_feedback_csv":
         return TABLE[name]["method"], reverse(f"admin:{base}", args=[event.pk]), {}
+    if base == "registrations_registration_checkin":
+        return "get", reverse(f"admin:{base}", args=[world["registration"].checkin_token]), {}
     if base == "auth_user_password_change":
         return "get", reverse(f"admin:{base}", args=[world["user"].pk]), {}
     page = base.rsplit("_", 1)[1]
