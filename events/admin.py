@@ -185,7 +185,20 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
     actions = ["copy_as_template"]
     change_form_template = "admin/events/event/change_form.html"
     fieldsets = [
-        (None, {"fields": ["series", "title", "subtitle", "slug", "organiser", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "series",
+                    "title",
+                    "subtitle",
+                    "slug",
+                    "organiser",
+                    "description",
+                    "easy_summary",
+                ]
+            },
+        ),
         (
             _("Date and place"),
             {
@@ -442,8 +455,12 @@ class SpeakerAdmin(admin.ModelAdmin):
 @admin.register(LegalPage)
 class LegalPageAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "updated_at"]
-    fields = ["kind", "title", "body"]
     readonly_fields = ["kind"]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.kind == LegalPage.Kind.SIGN_LANGUAGE:
+            return ["kind", "title", "body", "video", "captions"]
+        return ["kind", "title", "body"]
 
     def has_add_permission(self, request):
         return False

@@ -51,7 +51,14 @@ class EventSitemap(LanguageSitemap):
 
 class PageSitemap(LanguageSitemap):
     def items(self):
-        return ["events:list", "events:privacy", "events:imprint", "events:accessibility"]
+        return [
+            "events:list",
+            "events:privacy",
+            "events:imprint",
+            "events:accessibility",
+            "events:easy_language",
+            "events:sign_language",
+        ]
 
     def path(self, name):
         return reverse(name)

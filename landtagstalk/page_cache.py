@@ -32,6 +32,8 @@ CACHED_VIEWS = {
     "events:privacy",
     "events:imprint",
     "events:accessibility",
+    "events:easy_language",
+    "events:sign_language",
     "events:sitemap",
     "events:robots",
     "events:feed",

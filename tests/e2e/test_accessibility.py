@@ -62,6 +62,8 @@ def test_public_pages_have_no_axe_violations(demo_event, check_page, width, lang
         "/datenschutz/",
         "/impressum/",
         "/barrierefreiheit/",
+        "/leichte-sprache/",
+        "/gebaerdensprache/",
         "/?q=digital",
         "/?q=nichts",
         "/embed/",
