@@ -214,6 +214,7 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
                     "registration_opens_at",
                     "registration_closes_at",
                     "online_url",
+                    "questions_moderated",
                 ]
             },
         ),

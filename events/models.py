@@ -91,6 +91,14 @@ class Event(models.Model):
             "statement each, no abbreviations). Shown on the public page in its own section."
         ),
     )
+    questions_moderated = models.BooleanField(
+        _("questions are moderated"),
+        default=True,
+        help_text=_(
+            "Questions from registrants are shown to other registrants only after staff "
+            "release them. Untick to show them at once."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     # "called off", not "cancelled": that word belongs to registrations.
     is_cancelled = models.BooleanField(_("called off"), default=False)

@@ -5,12 +5,13 @@ decided in ``landtagstalk.permissions``.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,21 @@ from landtagstalk import permissions
 
 from . import attendance, export, outreach, questions, reminders, selectors
 from .forms import ParticipantReportForm, RegistrantMessageForm
-from .models import ExportLog, PurgeLog, Registration, normalise_email
+from .models import ExportLog, PanelQuestion, PurgeLog, Registration, normalise_email
+
+
+def _int_or_none(value):
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _int_or_404(value):
+    number = _int_or_none(value)
+    if number is None:
+        raise Http404
+    return number
 
 
 class PurgedFilter(admin.SimpleListFilter):
@@ -96,7 +111,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         (None, {"fields": ["event", "status", "first_name", "last_name", "email", "organisation"]}),
         (
             _("Question for the panel"),
-            {"fields": ["question", "question_selected", "question_answered"]},
+            {"fields": ["question"]},
         ),
         (
             _("History"),
@@ -164,6 +179,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             event_page(self.event_export_view, "export/"),
             event_page(self.event_questions_view, "questions/"),
             event_page(self.event_questions_view, "questions/print/", printable=True),
+            event_page(self.event_questions_wall_view, "questions/wall/"),
             event_page(self.event_attendance_view, "attendance/"),
             event_page(self.event_messages_view, "messages/"),
             *super().get_urls(),
@@ -205,41 +221,36 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
     def event_questions_view(self, request, event_id, *, printable=False):
-        """The questions submitted with registrations, to pick and tick off during the event."""
+        """The event's questions by votes: release, hide, merge and tick them off."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id)
         if request.method == "POST":
             if not self.has_change_permission(request):
                 raise PermissionDenied
-            return self._set_question_flag(request, event)
-        oldest_first = request.GET.get("order") == "oldest"
-        selected_only = request.GET.get("selected") == "1"
-        asked = selectors.questions_for_the_panel(event)
+            return self._moderate_question(request, event)
+        order = request.GET.get("order")
+        if order not in {"votes", "newest", "oldest"}:
+            order = "votes"
+        released_only = request.GET.get("selected") == "1"
+        asked = selectors.questions_for_the_panel(event, order=order)
         totals = asked.aggregate(
-            total=Count("pk"),
-            selected=Count("pk", filter=Q(question_selected=True)),
-            answered=Count("pk", filter=Q(question_answered=True)),
+            total=Count("pk", distinct=True),
+            selected=Count("pk", filter=Q(is_released=True), distinct=True),
+            answered=Count("pk", filter=Q(is_answered=True), distinct=True),
         )
-        if selected_only:
-            asked = asked.filter(question_selected=True)
-        questions = asked.only(
-            "pk",
-            "first_name",
-            "organisation",
-            "question",
-            "created_at",
-            "question_selected",
-            "question_answered",
-        ).order_by("created_at" if oldest_first else "-created_at", "pk")
+        if released_only:
+            asked = asked.filter(is_released=True)
+        questions = list(asked)
         context = self.event_page_context(
             request,
             event,
             gettext("Questions for the panel"),
             questions=questions,
+            merge_targets=[q for q in questions if not q.is_hidden],
             totals=totals,
-            oldest_first=oldest_first,
-            selected_only=selected_only,
+            order=order,
+            selected_only=released_only,
             can_change=self.has_change_permission(request),
             query=request.GET.urlencode(),
         )
@@ -248,25 +259,59 @@ class RegistrationAdmin(admin.ModelAdmin):
             request, f"admin/registrations/registration/{template}.html", context
         )
 
-    def _set_question_flag(self, request, event):
-        flag, value = request.POST.get("flag"), request.POST.get("value") == "1"
-        if flag not in {"selected", "answered"}:
+    def _moderate_question(self, request, event):
+        action = request.POST.get("action", "")
+        if action not in {*questions.MODERATION, "merge"}:
             raise PermissionDenied
-        try:
-            pk = int(request.POST.get("registration", ""))
-        except ValueError:
-            raise Http404 from None
-        registration = get_object_or_404(selectors.questions_for_the_panel(event), pk=pk)
-        questions.set_question_flags(registration=registration, **{flag: value})
-        done = {
-            ("selected", True): gettext("The question of %(name)s is selected for the panel."),
-            ("selected", False): gettext("The question of %(name)s is no longer selected."),
-            ("answered", True): gettext("The question of %(name)s is marked as answered."),
-            ("answered", False): gettext("The question of %(name)s is marked as open again."),
-        }[flag, value]
-        self.message_user(request, done % {"name": registration.first_name or "–"})
+        listed = PanelQuestion.objects.filter(event=event).listed()
+        question = get_object_or_404(listed, pk=_int_or_404(request.POST.get("question")))
+        if action == "merge":
+            into = listed.filter(pk=_int_or_none(request.POST.get("into"))).first()
+            if into is None or into.pk == question.pk:
+                self.message_user(
+                    request, gettext("Please choose the question to merge into."), messages.ERROR
+                )
+            else:
+                try:
+                    questions.merge_question(duplicate=question, into=into)
+                except ValidationError as error:
+                    self.message_user(request, error.messages[0], messages.ERROR)
+                else:
+                    merged = gettext(
+                        "Question no. %(a)s is merged into no. %(b)s; its votes count there."
+                    )
+                    self.message_user(request, merged % {"a": question.pk, "b": into.pk})
+        else:
+            questions.moderate(question=question, action=action)
+            done = {
+                "release": gettext("Question no. %(pk)s is released."),
+                "unrelease": gettext("Question no. %(pk)s is no longer released."),
+                "hide": gettext("Question no. %(pk)s is hidden."),
+                "show": gettext("Question no. %(pk)s is shown again."),
+                "answer": gettext("Question no. %(pk)s is marked as answered."),
+                "reopen": gettext("Question no. %(pk)s is marked as open again."),
+            }[action]
+            self.message_user(request, done % {"pk": question.pk})
         query = request.POST.get("query", "")
         return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+
+    def event_questions_wall_view(self, request, event_id):
+        """For the screen share or the hall: released, open questions by votes, large."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        context = self.event_page_context(
+            request,
+            event,
+            gettext("Questions for the panel"),
+            questions=selectors.questions_on_the_wall(event)[:12],
+            refresh_seconds=15,
+        )
+        response = TemplateResponse(
+            request, "admin/registrations/registration/questions_wall.html", context
+        )
+        add_never_cache_headers(response)
+        return response
 
     def event_attendance_view(self, request, event_id):
         """Upload the Zoom participant report; see who was matched and who was not."""

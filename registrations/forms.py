@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from landtagstalk.validators import validate_visible
 
 from . import attendance, outreach
-from .models import RegistrantMessage
+from .models import PanelQuestion, RegistrantMessage
 
 # Line and paragraph separators break mail headers and calendar lines like CR/LF do.
 LINE_BREAKING = {"\u2028", "\u2029", "\u0085"}
@@ -198,3 +198,22 @@ class RegistrantMessageForm(forms.Form):
                 cleaned["subject"] + cleaned["body"], audiences=cleaned["audiences"]
             )
         return cleaned
+
+
+class PanelQuestionForm(forms.Form):
+    """A question for the panel from the personal page: the text and, if wished, a place."""
+
+    text = forms.CharField(
+        label=_("Your question"),
+        max_length=PanelQuestion.TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_text],
+        help_text=_("At most 500 characters. Other registrants see it without your name."),
+    )
+    place = forms.CharField(
+        label=_("Place to show with it (optional)"),
+        max_length=100,
+        required=False,
+        validators=[validate_single_line],
+        help_text=_("For example “Köln”: shown as “from Köln”. Leave empty to show none."),
+    )

@@ -96,9 +96,8 @@ class Registration(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     email = EmailAddressField(_("e-mail address"), max_length=254)
     organisation = models.CharField(_("organisation or municipality"), max_length=200, blank=True)
+    # As asked in the form; it joins the event's list of questions (PanelQuestion) too.
     question = models.TextField(_("question for the panel"), max_length=1000, blank=True)
-    question_selected = models.BooleanField(_("question selected"), default=False)
-    question_answered = models.BooleanField(_("question answered"), default=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
@@ -326,3 +325,111 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.event_id}: {self.rating}"
+
+
+class PanelQuestionQuerySet(models.QuerySet):
+    def with_votes(self):
+        return self.annotate(vote_count=models.Count("votes", distinct=True))
+
+    def by_votes(self):
+        return self.with_votes().order_by("-vote_count", "created_at", "pk")
+
+    def listed(self):
+        """On the moderator's list: not merged into another, asked from a confirmed address
+        (nobody puts words on the list under someone else's address), not withdrawn."""
+        return self.filter(
+            merged_into__isnull=True,
+            registration__email_confirmed_at__isnull=False,
+            registration__purged_at__isnull=True,
+        ).exclude(registration__status=Registration.Status.CANCELLED)
+
+    def shown_to_registrants(self, event):
+        """What other registrants see: listed, not hidden, and released where moderated."""
+        shown = self.listed().filter(event=event, is_hidden=False)
+        if event.questions_moderated:
+            shown = shown.filter(is_released=True)
+        return shown
+
+
+class PanelQuestion(models.Model):
+    """A question for the panel, asked in the form or on the personal page; others vote for it.
+
+    Other registrants see the text, the place the asker chose to show and the votes, never
+    a name. Staff moderate: release, hide, merge a duplicate into another, mark answered.
+    """
+
+    TEXT_MAX_LENGTH = 500
+    PER_REGISTRATION = 3
+
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.CASCADE,
+        related_name="panel_questions",
+        verbose_name=_("event"),
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="panel_questions",
+        verbose_name=_("registration"),
+    )
+    # Questions from the form may be as long as the form allows (1000).
+    text = models.TextField(_("question"), max_length=1000)
+    place = models.CharField(
+        _("place shown"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown with the question, for example “Köln”. Never the name."),
+    )
+    from_form = models.BooleanField(_("asked in the registration form"), default=False)
+    is_released = models.BooleanField(_("released"), default=False)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    is_answered = models.BooleanField(_("answered"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("merged into"),
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+
+    objects = PanelQuestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question for the panel")
+        verbose_name_plural = _("questions for the panel")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["event", "is_released"], name="panelquestion_event")]
+
+    def __str__(self):
+        return gettext("Question no. %(pk)s") % {"pk": self.pk}
+
+
+class QuestionVote(models.Model):
+    """One registration's vote for a question: at most one, withdrawable; the count is exact
+    because it is counted, not kept (no lock on the event row while hundreds vote)."""
+
+    question = models.ForeignKey(
+        PanelQuestion, on_delete=models.CASCADE, related_name="votes", verbose_name=_("question")
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="question_votes",
+        verbose_name=_("registration"),
+    )
+    created_at = models.DateTimeField(_("voted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                "question", "registration", name="questionvote_one_per_registration"
+            )
+        ]
+
+    def __str__(self):
+        return gettext("Vote no. %(pk)s") % {"pk": self.pk}

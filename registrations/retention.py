@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events.models import Event
 
-from . import services
+from . import questions, services
 from .models import PERSONAL_FIELDS, Feedback, PurgeLog, Registration
 
 Status = Registration.Status
@@ -47,6 +47,7 @@ def purge_personal_data(*, event: Event, now=None, dry_run: bool = False) -> tup
         deleted, _by_model = expired.delete()
         # Written feedback is personal data; the ratings stay, like the counts.
         Feedback.objects.filter(event=event).update(next_topic="", comment="")
+        questions.erase_questions(registrations=remaining)
         anonymised = remaining.update(purged_at=now, **PERSONAL_FIELDS)
         if anonymised or deleted:
             PurgeLog.objects.create(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 
-from .models import Registration
+from .models import PanelQuestion, QuestionVote, Registration
 
 Status = Registration.Status
 
@@ -84,17 +84,26 @@ def moves_up_from_waiting_list(event, *, now=None) -> bool:
 
 
 def counts(event) -> dict:
-    """Registrations of ``event`` per status and the dashboard's other totals, in one query."""
-    active = ~Q(status=Status.CANCELLED)
-    return Registration.objects.filter(event=event).aggregate(
+    """Registrations of ``event`` per status and the dashboard's other totals, in two queries.
+
+    The questions are counted as the moderator's list shows them (``questions_for_the_panel``).
+    """
+    figures = Registration.objects.filter(event=event).aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
         total=Count("pk"),
-        questions=Count("pk", filter=active & ~Q(question="")),
-        questions_selected=Count("pk", filter=active & Q(question_selected=True)),
         attended=Count("pk", filter=Q(attended=True)),
         reminded=Count("pk", filter=Q(reminder_sent_at__isnull=False)),
         purged=Count("pk", filter=Q(purged_at__isnull=False)),
     )
+    figures.update(
+        PanelQuestion.objects.filter(event=event)
+        .listed()
+        .aggregate(
+            questions=Count("pk"),
+            questions_selected=Count("pk", filter=Q(is_released=True)),
+        )
+    )
+    return figures
 
 
 def with_status_counts(events):
@@ -128,11 +137,56 @@ def seat_drift(events=None) -> list[tuple[Event, int, int]]:
     return [(event, event.seats_held, event.real_seats_held) for event in drifted]
 
 
-def questions_for_the_panel(event):
-    """Questions for the moderator: only of people who confirmed their address, so that
-    nobody can put words on the panel's list under someone else's address."""
-    return (
-        Registration.objects.filter(event=event, email_confirmed_at__isnull=False)
-        .active()
-        .exclude(question="")
+def questions_for_the_panel(event, *, order="votes"):
+    """Questions for the moderator, with their votes: most votes first, or by time.
+
+    Only of people who confirmed their address, so that nobody can put words on the
+    panel's list under someone else's address (``PanelQuestionQuerySet.listed``).
+    """
+    questions = (
+        PanelQuestion.objects.filter(event=event)
+        .listed()
+        .with_votes()
+        .select_related("registration")
     )
+    ordering = {
+        "votes": ["-vote_count", "created_at", "pk"],
+        "newest": ["-created_at", "-pk"],
+        "oldest": ["created_at", "pk"],
+    }[order]
+    return questions.order_by(*ordering)
+
+
+def questions_on_the_wall(event):
+    """The presenter view: released, not hidden, not answered, most votes first."""
+    return (
+        PanelQuestion.objects.filter(event=event)
+        .listed()
+        .filter(is_released=True, is_hidden=False, is_answered=False)
+        .by_votes()
+    )
+
+
+def questions_for_registrant(registration):
+    """The questions a registrant sees: the event's shown ones and their own, by votes,
+    each with ``vote_count``, ``voted`` (by this registration) and ``is_own``."""
+    event = registration.event
+    shown = PanelQuestion.objects.shown_to_registrants(event)
+    own = PanelQuestion.objects.filter(registration=registration, merged_into__isnull=True)
+    questions = (
+        (shown | own)
+        .distinct()
+        .with_votes()
+        .annotate(
+            voted=models.Exists(
+                QuestionVote.objects.filter(
+                    question=OuterRef("pk"), registration_id=registration.pk
+                )
+            )
+        )
+        .order_by("is_answered", "-vote_count", "created_at", "pk")
+    )
+    result = list(questions)
+    for question in result:
+        question.is_own = question.registration_id == registration.pk
+    return result

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from events.models import Event
 from landtagstalk import page_cache
 
-from . import tasks
+from . import questions, tasks
 from .models import PERSONAL_FIELDS, Registration, normalise_email
 from .selectors import RegistrationState, closed_because, moves_up_from_waiting_list, seats_left
 
@@ -187,6 +187,7 @@ def register(
             # No lookup first: the unique constraint on the event and lower(email) of
             # active registrations finds a known address, and most addresses are new.
             registration.save(force_insert=True)
+            questions.record_form_question(registration)
             if registration.holds_seat:
                 _hold_seats(event, 1)
             _send_later(registration, "confirm_address")
@@ -310,6 +311,7 @@ def erase_personal_data(*, registration: Registration, now=None) -> Registration
             setattr(registration, field, value)
         registration.purged_at = now
         registration.save()
+        questions.erase_questions(registrations=[registration])
         return registration
 
 

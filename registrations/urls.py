@@ -21,6 +21,12 @@ urlpatterns = [
     path("r/<slug:token>/data/", views.RegistrationDataView.as_view(), name="data"),
     path("r/<slug:token>/feedback/", views.RegistrationFeedbackView.as_view(), name="feedback"),
     path("r/<slug:token>/delete/", views.RegistrationDeleteView.as_view(), name="delete"),
+    path("r/<slug:token>/questions/", views.RegistrationAskView.as_view(), name="ask"),
+    path(
+        "r/<slug:token>/questions/<int:question>/vote/",
+        views.RegistrationVoteView.as_view(),
+        name="vote",
+    ),
     path(
         "r/<slug:token>/calendar.ics",
         views.registration_calendar,

@@ -20,9 +20,9 @@ from events.ical import calendar_response
 from events.models import Event
 from landtagstalk.security import client_ip
 
-from . import feedback, mails, ratelimit, selectors, services
-from .forms import RegistrationForm
-from .models import Feedback, Registration
+from . import feedback, mails, questions, ratelimit, selectors, services
+from .forms import PanelQuestionForm, RegistrationForm
+from .models import Feedback, PanelQuestion, Registration
 
 
 def published_event(slug):
@@ -136,6 +136,67 @@ class TokenView(DetailView):
 class RegistrationManageView(TokenView):
     template_name = "registrations/registration_manage.html"
 
+    def get_context_data(self, **kwargs):
+        registration = self.object
+        closed = questions.why_closed(registration)
+        asked = registration.panel_questions.count()
+        return super().get_context_data(
+            panel_questions=selectors.questions_for_registrant(registration),
+            questions_closed=closed,
+            questions_left=max(PanelQuestion.PER_REGISTRATION - asked, 0),
+            question_form=kwargs.pop("question_form", None) or PanelQuestionForm(),
+            **kwargs,
+        )
+
+
+class RegistrationAskView(RegistrationManageView):
+    """POST a question for the panel; a form with errors comes back on the personal page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = registration = self.get_object()
+        form = PanelQuestionForm(request.POST)
+        if form.is_valid():
+            try:
+                questions.ask_question(registration=registration, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if registration.event.questions_moderated:
+                    messages.success(
+                        request,
+                        _("Thank you for your question. Others see it once it is released."),
+                    )
+                else:
+                    messages.success(request, _("Thank you for your question."))
+                return redirect(registration.personal_path + "#questions")
+        return self.render_to_response(self.get_context_data(question_form=form))
+
+
+@method_decorator(private_page, name="dispatch")
+class RegistrationVoteView(TokenView):
+    """POST a vote for a question (``vote=1``) or take it back (``vote=0``)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        registration = self.get_object()
+        cast = questions.vote if request.POST.get("vote") == "1" else questions.withdraw_vote
+        try:
+            changed = cast(registration=registration, question_id=kwargs["question"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            if cast is questions.vote:
+                messages.success(
+                    request,
+                    _("Your vote is counted.") if changed else _("You have voted for it already."),
+                )
+            else:
+                messages.success(request, _("Your vote is withdrawn."))
+        return redirect(registration.personal_path + f"#question-{kwargs['question']}")
+
 
 class RegistrationConfirmView(TokenView):
     """GET shows a button, POST confirms: mail scanners follow links, but do not post."""
@@ -234,6 +295,12 @@ def stored_data(registration):
         elif isinstance(value, datetime.datetime):
             value = formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
         rows.append((field.verbose_name, value))
+    for question in registration.panel_questions.all():
+        text = f"{question.text} ({question.place})" if question.place else question.text
+        rows.append((PanelQuestion._meta.verbose_name, text))
+    votes = registration.question_votes.count()
+    if votes:
+        rows.append((_("votes for questions"), str(votes)))
     answer = Feedback.objects.filter(registration=registration).first()
     if answer is not None:
         for name in ("rating", "next_topic", "comment"):

@@ -72,7 +72,7 @@ def staff_paths(event):
             yield reverse("admin:{}_{}_change".format(*info), args=[objects[model].pk])
     yield reverse("admin:events_event_copy", args=[event.pk])
     yield reverse("admin:events_event_documentation", args=[event.pk])
-    for name in ("questions", "questions_print", "attendance", "messages"):
+    for name in ("questions", "questions_print", "questions_wall", "attendance", "messages"):
         yield reverse(f"admin:registrations_registration_event_{name}", args=[event.pk])
     yield reverse("admin:password_change")
 

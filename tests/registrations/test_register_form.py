@@ -287,16 +287,19 @@ def test_csrf_protected_form_works_with_token(event):
 
 
 @pytest.mark.parametrize("registered", [0, 25])
-def test_register_queries_are_fixed(client, event, django_assert_num_queries, registered):
+@pytest.mark.parametrize(("question", "queries"), [("", 6), ("Wie geht es weiter?", 7)])
+def test_register_queries_are_fixed(
+    client, event, django_assert_num_queries, registered, question, queries
+):
     # The event is read once, under its lock, with its counter of seats held; then the
     # client's unconfirmed seats (at most a few rows), the new row and the counter. No
     # count of the seats held, and no lookup of the address first: the unique
-    # constraint answers for a known one.
+    # constraint answers for a known one. A question joins the event's list: one row more.
     event.capacity = 100
     event.save()
     RegistrationFactory.create_batch(registered, event=event)
-    with django_assert_num_queries(6):  # with the test's savepoint and its release
-        response = post(client, form_data())
+    with django_assert_num_queries(queries):  # with the test's savepoint and its release
+        response = post(client, form_data(question=question))
     assert response.status_code == 302
     assert Registration.objects.count() == registered + 1
 

@@ -92,6 +92,7 @@ TABLE = {
     ),
     "registrations_registration_event_questions": row(FORBIDDEN, OK, FORBIDDEN, OK),
     "registrations_registration_event_questions_print": row(FORBIDDEN, OK, FORBIDDEN, OK),
+    "registrations_registration_event_questions_wall": row(FORBIDDEN, OK, FORBIDDEN, OK),
     "registrations_registration_event_attendance": row(FORBIDDEN, OK, FORBIDDEN, OK),
     "registrations_registration_event_messages": row(FORBIDDEN, OK, FORBIDDEN, OK),
     # Records of what happened to personal data: superusers only, read-only.
@@ -308,8 +309,7 @@ def test_admin_history_keeps_no_name_after_a_change(client, world, users):
     client.force_login(users["manager"])
     url = reverse("admin:registrations_registration_change", args=[registration.pk])
     form = {"first_name": "Gustav", "last_name": "Geheimrath", "email": "geheim@example.org",
-            "organisation": "", "question": "Neue Frage", "question_selected": "",
-            "question_answered": "", "attended": ""}
+            "organisation": "", "question": "Neue Frage", "attended": ""}
 
     response = client.post(url, form)
 
