@@ -51,7 +51,7 @@ def test_a_registrant_votes_and_asks_in_the_browser(dialogue, browser, live_serv
     page = browser.new_page(viewport={"width": 375, "height": 800}, locale="de-DE")
     page.goto(live_server.url + anna.personal_path)
 
-    page.get_by_role("button", name=re.compile(r"^Dafür stimmen\W+Welche Rolle spielt Open")).click()
+    page.get_by_role("button", name=re.compile(r"^Dafür stimmen\W+Welche Rolle")).click()
     page.get_by_text("Ihre Stimme ist gezählt.").wait_for()
     page.get_by_label("Ihre Frage").fill("Und was ist mit dem Datenschutz?")
     page.get_by_role("button", name="Frage senden").click()
