@@ -57,6 +57,16 @@ def can_export_attendees(user) -> bool:
     return can_see_people(user) and user.has_perm(EXPORT_ATTENDEES)
 
 
+def can_see_subscription_counts(user) -> bool:
+    """How many people subscribed to each series: counts only, never an address."""
+    return user.is_active and user.is_staff
+
+
+def can_export_subscribers(user) -> bool:
+    """The subscribers' addresses as CSV, recorded like the attendee export."""
+    return can_export_attendees(user)
+
+
 def can_preview_events(user) -> bool:
     """Open the public page of an unpublished event, marked as a preview."""
     return user.has_perm("events.view_event")

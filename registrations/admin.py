@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from landtagstalk import permissions
 
-from . import attendance, export, outreach, questions, reminders, selectors
+from . import attendance, export, outreach, questions, reminders, selectors, subscriptions
 from .forms import ParticipantReportForm, RegistrantMessageForm
 from .models import ExportLog, PanelQuestion, PurgeLog, Registration, normalise_email
 
@@ -182,6 +182,11 @@ class RegistrationAdmin(admin.ModelAdmin):
             event_page(self.event_questions_wall_view, "questions/wall/"),
             event_page(self.event_attendance_view, "attendance/"),
             event_page(self.event_messages_view, "messages/"),
+            path(
+                "subscriptions/",
+                self.admin_site.admin_view(self.subscriptions_view),
+                name="registrations_registration_subscriptions",
+            ),
             *super().get_urls(),
         ]
 
@@ -294,6 +299,25 @@ class RegistrationAdmin(admin.ModelAdmin):
             self.message_user(request, done % {"pk": question.pk})
         query = request.POST.get("query", "")
         return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+
+    def subscriptions_view(self, request):
+        """Subscriptions to new events per series: counts for staff, the export by POST."""
+        if not permissions.can_see_subscription_counts(request.user):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not permissions.can_export_subscribers(request.user):
+                raise PermissionDenied
+            return export.subscribers_response(user=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Subscriptions to new events"),
+            "rows": subscriptions.counts_per_series(),
+            "can_export": permissions.can_export_subscribers(request.user),
+        }
+        return TemplateResponse(
+            request, "admin/registrations/registration/subscriptions.html", context
+        )
 
     def event_questions_wall_view(self, request, event_id):
         """For the screen share or the hall: released, open questions by votes, large."""

@@ -217,3 +217,44 @@ class PanelQuestionForm(forms.Form):
         validators=[validate_single_line],
         help_text=_("For example “Köln”: shown as “from Köln”. Leave empty to show none."),
     )
+
+
+class SubscriptionForm(forms.Form):
+    """“Über neue Termine informieren”: an address, the series where there are several."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    series = forms.ChoiceField(label=_("Which events?"), required=False)
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my e-mail address is stored to tell me of new events. I can end "
+            "this at any time with the link in every mail."
+        ),
+        error_messages={"required": _("Please give your consent, or we cannot inform you.")},
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, series_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["series"].choices = [("", _("All events"))] + [
+            (name, name) for name in series_names
+        ]
+        if len(series_names) < 2:
+            self.fields["series"].widget = forms.HiddenInput()
+
+    @cached_property
+    def helper(self):
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            "email", "series", "consent", Div("website", css_class="hp", aria_hidden="true")
+        )
+        return helper
+
+    @property
+    def is_spam(self):
+        return bool(self.data.get(self.add_prefix("website")))

@@ -433,3 +433,69 @@ class QuestionVote(models.Model):
 
     def __str__(self):
         return gettext("Vote no. %(pk)s") % {"pk": self.pk}
+
+
+class SeriesSubscription(models.Model):
+    """A citizen's wish to hear of new events (of one series, or of all), by e-mail.
+
+    Its own double opt-in and consent record, apart from any registration. Unconfirmed
+    ones are deleted after the hold time; an unsubscription deletes the row with its data.
+    """
+
+    email = EmailAddressField(_("e-mail address"), max_length=254)
+    # "" for every series.
+    series = models.CharField(_("series"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    consent_at = models.DateTimeField(_("consent given at"))
+    consent_version = models.CharField(_("consent text version"), max_length=20)
+    created_at = models.DateTimeField(_("subscribed at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("address confirmed at"), null=True, blank=True)
+    # At most one confirmation mail an hour, however often the form is sent.
+    confirmation_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), "series", name="seriessubscription_unique_email_series"
+            )
+        ]
+
+    def __str__(self):
+        # Without the address: the admin's history keeps str().
+        return gettext("Subscription no. %(pk)s") % {"pk": self.pk}
+
+
+class SeriesAnnouncement(models.Model):
+    """That an event's publication was announced to the subscribers: once per event."""
+
+    event = models.OneToOneField(
+        "events.Event", on_delete=models.CASCADE, related_name="announcement"
+    )
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.event_id} @ {self.queued_at:%Y-%m-%d %H:%M}"
+
+
+class SeriesNotice(models.Model):
+    """One subscriber's mail about one event: sent once, however often the task runs."""
+
+    subscription = models.ForeignKey(
+        SeriesSubscription, on_delete=models.CASCADE, related_name="notices"
+    )
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("subscription", "event", name="seriesnotice_once")
+        ]
+
+    def __str__(self):
+        return f"{self.subscription_id} → {self.event_id}"

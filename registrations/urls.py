@@ -14,6 +14,18 @@ urlpatterns = [
         views.RegistrationDoneView.as_view(),
         name="done",
     ),
+    path("subscribe/", views.SubscribeView.as_view(), name="subscribe"),
+    path("subscribe/thanks/", views.SubscribedView.as_view(), name="subscribed"),
+    path(
+        "subscribe/<slug:token>/confirm/",
+        views.SubscriptionConfirmView.as_view(),
+        name="subscription_confirm",
+    ),
+    path(
+        "subscribe/<slug:token>/unsubscribe/",
+        views.UnsubscribeView.as_view(),
+        name="unsubscribe",
+    ),
     path("r/deleted/", views.RegistrationDeletedView.as_view(), name="deleted"),
     path("r/<slug:token>/", views.RegistrationManageView.as_view(), name="manage"),
     path("r/<slug:token>/confirm/", views.RegistrationConfirmView.as_view(), name="confirm"),

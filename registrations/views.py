@@ -14,15 +14,16 @@ from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, FormView, TemplateView
 
 from events.ical import calendar_response
 from events.models import Event
 from landtagstalk.security import client_ip
 
-from . import feedback, mails, questions, ratelimit, selectors, services
-from .forms import PanelQuestionForm, RegistrationForm
-from .models import Feedback, PanelQuestion, Registration
+from . import feedback, mails, questions, ratelimit, selectors, services, subscriptions
+from .forms import PanelQuestionForm, RegistrationForm, SubscriptionForm
+from .models import Feedback, PanelQuestion, Registration, SeriesSubscription
 
 
 def published_event(slug):
@@ -334,3 +335,75 @@ def registration_calendar(request, token):
     with translation.override(registration.language):
         content = mails.personal_calendar(registration)
     return calendar_response(content, f"{registration.event.slug}.ics")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class SubscribeView(FormView):
+    """“Über neue Termine informieren”: the form, and its POST from the public pages.
+
+    Without a CSRF check: the start and event pages carry this form and stay cacheable
+    (no token, no ``Vary: Cookie``), and a forged request can do no more than the form
+    itself — send one confirmation link to an address, at most once an hour. The double
+    opt-in decides; the rate limit bounds what one client sends.
+    """
+
+    template_name = "registrations/subscription_form.html"
+    form_class = SubscriptionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "series_names": subscriptions.series_names()}
+
+    def post(self, request, *args, **kwargs):
+        if ratelimit.is_limited(
+            request, scope="subscribe", limit=settings.REGISTRATION_RATE_LIMIT, window=3600
+        ):
+            form = self.form_class(series_names=subscriptions.series_names())
+            return self.render_to_response(
+                self.get_context_data(form=form, limited=True), status=429
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not form.is_spam:
+            subscriptions.subscribe(
+                email=form.cleaned_data["email"],
+                series=form.cleaned_data["series"],
+                language=translation.get_language(),
+            )
+        # The same answer for every address: it never tells whether one is known.
+        return HttpResponseRedirect(reverse("registrations:subscribed"))
+
+
+class SubscribedView(TemplateView):
+    template_name = "registrations/subscription_done.html"
+
+
+@method_decorator(private_page, name="dispatch")
+class SubscriptionConfirmView(DetailView):
+    """GET shows a button, POST confirms the subscription (mail scanners do not post)."""
+
+    template_name = "registrations/subscription_confirm.html"
+    slug_field = slug_url_kwarg = "token"
+    context_object_name = "subscription"
+    queryset = SeriesSubscription.objects.all()
+
+    def post(self, request, *args, **kwargs):
+        self.object = subscriptions.confirm(subscription=self.get_object())
+        return self.render_to_response(self.get_context_data(confirmed=True))
+
+
+@method_decorator([csrf_exempt, private_page], name="dispatch")
+class UnsubscribeView(TemplateView):
+    """End a subscription. The POST is RFC 8058's one click: a mail client sends
+    ``List-Unsubscribe=One-Click`` without cookies or a CSRF token, so none is asked for;
+    the token in the address is the key. Deleting twice is no error."""
+
+    template_name = "registrations/subscription_unsubscribe.html"
+
+    def get_context_data(self, **kwargs):
+        known = SeriesSubscription.objects.filter(token=kwargs["token"]).exists()
+        return super().get_context_data(known=known, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        subscriptions.unsubscribe(token=kwargs["token"])
+        return self.render_to_response({"ended": True})

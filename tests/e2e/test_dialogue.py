@@ -73,3 +73,32 @@ def test_moderator_pages_with_questions_have_no_axe_violations(
     assert check_staff_page(admin_user, wall, width=1920) == []
     assert check_staff_page(admin_user, wall, width=375) == []
     assert timezone.now() < event.ends_at
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("language", ["de-DE", "en-GB"])
+def test_subscription_pages_have_no_axe_violations(live_server, check_page, width, language):  # noqa: F811
+    from registrations.models import SeriesSubscription
+
+    EventFactory(series="LandtagsTalk")
+    EventFactory(series="Fraktion vor Ort")
+    subscription = SeriesSubscription.objects.create(
+        email="erika@example.org", consent_at=timezone.now(), consent_version="2021-04"
+    )
+    paths = [
+        "/",
+        "/subscribe/",
+        "/subscribe/thanks/",
+        f"/subscribe/{subscription.token}/confirm/",
+        f"/subscribe/{subscription.token}/unsubscribe/",
+    ]
+    for path in paths:
+        assert check_page(path, width=width, language=language) == [], path
+
+
+def test_subscribe_form_with_errors_has_no_axe_violations(live_server, check_page):  # noqa: F811
+    def submit_empty(page):
+        page.get_by_role("button", name="Informieren Sie mich").click()
+        page.get_by_role("alert").first.wait_for()
+
+    assert check_page("/subscribe/", before_check=submit_empty) == []

@@ -9,10 +9,11 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, reverse
+from django.utils import timezone
 
 from events.models import LegalPage
 from landtagstalk import permissions
-from registrations.models import ExportLog, PurgeLog, Registration
+from registrations.models import ExportLog, PurgeLog, Registration, SeriesSubscription
 from tests.factories import EventFactory, RegistrationFactory, SlotSpeakerFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,11 @@ TABLE = {
     "registrations_registration_event_questions": row(FORBIDDEN, OK, FORBIDDEN, OK),
     "registrations_registration_event_questions_print": row(FORBIDDEN, OK, FORBIDDEN, OK),
     "registrations_registration_event_questions_wall": row(FORBIDDEN, OK, FORBIDDEN, OK),
+    # Counts per series for all staff; the addresses only by the export, a POST.
+    "registrations_registration_subscriptions": row(OK, OK, OK, OK),
+    "registrations_registration_subscriptions:post": row(
+        FORBIDDEN, OK, FORBIDDEN, OK, method="post"
+    ),
     "registrations_registration_event_attendance": row(FORBIDDEN, OK, FORBIDDEN, OK),
     "registrations_registration_event_messages": row(FORBIDDEN, OK, FORBIDDEN, OK),
     # Records of what happened to personal data: superusers only, read-only.
@@ -149,7 +155,6 @@ def admin_url_names(patterns=None):
 def world(django_user_model, settings):
     """One of everything the admin shows, with a registrant whose data must stay hidden."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
     # The admin reads a task row through the queue it was written by.
@@ -186,6 +191,10 @@ def world(django_user_model, settings):
               "http_accept": "*/*", "path_info": "/admin/login/"}
     objects["accessattempt"] = AccessAttempt.objects.create(
         get_data="", post_data="", failures_since_start=1, **common
+    )
+    SeriesSubscription.objects.create(
+        email="geheim@example.org", consent_at=timezone.now(), consent_version="2021-04",
+        confirmed_at=timezone.now(),
     )
     objects["accesslog"] = AccessLog.objects.create(**common)
     objects["accessfailurelog"] = AccessFailureLog.objects.create(locked_out=False, **common)
@@ -224,6 +233,8 @@ def url_for(name, world):
         return "get", reverse(f"admin:{base}", args=[event.pk]), {}
     if base == "events_event_feedback_csv":
         return TABLE[name]["method"], reverse(f"admin:{base}", args=[event.pk]), {}
+    if base == "registrations_registration_subscriptions":
+        return TABLE[name]["method"], reverse(f"admin:{base}"), {}
     if base == "auth_user_password_change":
         return "get", reverse(f"admin:{base}", args=[world["user"].pk]), {}
     page = base.rsplit("_", 1)[1]
