@@ -289,6 +289,9 @@ AUTHENTICATION_BACKENDS = [
 # Staff log in only to the admin; a refused or missing next= lands there, not on
 # Django's /accounts/profile/, which this project does not have.
 LOGIN_REDIRECT_URL = "admin:index"
+# The one-time link of `manage.py createstaff` (landtagstalk/staff_accounts.py): 72 hours,
+# a weekend, for a person to set their password.
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=1)

@@ -56,3 +56,9 @@ def test_filter_redacts_arguments_and_tracebacks():
 
 def test_redact_leaves_other_paths_and_queries():
     assert redact("/events/x/ /r/abc-_1?x=1") == "/events/x/ /r/…?x=1"
+
+
+def test_redact_cuts_the_token_of_a_staff_members_set_password_link():
+    line = '"GET /admin/set-password/MQ/dj2wa7-e5a5a3ce5b369ca3b5/ HTTP/1.1" 302'
+
+    assert redact(line) == '"GET /admin/set-password/MQ/…/ HTTP/1.1" 302'
