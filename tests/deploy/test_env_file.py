@@ -13,6 +13,7 @@ from .envfile import parse_environment_file
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 ENV_FILE = BASE_DIR / "deploy/landtagstalk.env.example"
+ENV_LOOKUP = r"""(?:environ\.get|env_bool|env_list)\(\s*["']([A-Z][A-Z0-9_]+)"""
 CLEAN = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 
 
@@ -130,7 +131,7 @@ def test_env_example_names_every_setting_of_the_readme_table():
 )
 def test_readme_table_names_every_setting_the_code_reads(source):
     code = (BASE_DIR / source).read_text(encoding="utf-8")
-    read = set(re.findall(r"""(?:environ\.get|env_bool|env_list)\(\s*["']([A-Z][A-Z0-9_]+)""", code))
+    read = set(re.findall(ENV_LOOKUP, code))
 
     assert read
     assert sorted(read - readme_settings_table()) == []
