@@ -40,8 +40,8 @@ class AdminPageMixin:
     def get_context_data(self, **kwargs):
         return {
             **admin.site.each_context(self.request),
-            "title": self.title,
             **super().get_context_data(**kwargs),
+            "title": self.title,  # not Django's "Password reset …": nothing was reset
         }
 
 

@@ -4,7 +4,6 @@ with a throwaway certificate) and lets through every upload the app allows."""
 import http.client
 import re
 import shutil
-import socket
 import ssl
 import subprocess
 from pathlib import Path
@@ -15,7 +14,7 @@ from events.admin import DocumentFormSet
 from events.images import MAX_BYTES as PHOTO_MAX_BYTES
 from events.models import DOCUMENT_MAX_SIZE
 from registrations.attendance import MAX_SIZE as ZOOM_REPORT_MAX_BYTES
-from tests.production.conftest import free_port, wait_until
+from tests.production.conftest import Processes, free_port, wait_until
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SNIPPET = BASE_DIR / "deploy/nginx-landtagstalk.conf"
@@ -29,14 +28,6 @@ def nginx():
         if found := shutil.which(name):
             return found
     pytest.skip("nginx is not installed (apt-get install nginx; .ci/run installs it)")
-
-
-def answers(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def throwaway_tree(tmp_path, snippet_text):
@@ -125,7 +116,7 @@ def test_running_nginx_answers_too_large_in_german_and_logs_no_token(tmp_path):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until(lambda: answers(https_port), timeout=10, message="nginx")
+        wait_until(lambda: Processes.answers(https_port), timeout=10, message="nginx")
         tls = ssl._create_unverified_context()
 
         upload = http.client.HTTPSConnection("127.0.0.1", https_port, context=tls, timeout=10)

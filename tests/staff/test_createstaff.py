@@ -110,6 +110,7 @@ def test_link_sets_the_password_once(client):
 
     again = client.get(urlsplit(link).path, follow=True)
     assert "Dieser Link ist ungültig" in again.content.decode()
+    assert "<h1>Passwort festlegen</h1>" in again.content.decode()
     assert 'name="new_password1"' not in again.content.decode()
 
 
