@@ -33,11 +33,6 @@ def releases():
     return [(record["version"], record) for record in records]
 
 
-def last_migrations(record):
-    """The migration targets that rebuild a release's database: the last of each app."""
-    return [(app, max(names)) for app, names in record["migrations"].items()]
-
-
 if __name__ == "__main__":
     version, commit = sys.argv[1:3]
     print(json.dumps({"version": version, "commit": commit, "migrations": migration_files()},
