@@ -37,6 +37,11 @@ logger_class = "landtagstalk.access_log.RedactingLogger"
 # the header itself (SECURE_PROXY_SSL_HEADER); the proxy must overwrite what clients send.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+# No control socket (gunicorn 25.1+ opens one in $XDG_RUNTIME_DIR or $HOME/.gunicorn/ by
+# default): two servers on one host would share its path, and under the unit's
+# ProtectSystem=strict it cannot be created. Workers are managed with systemctl.
+control_socket_disable = True
+
 # Load the app before forking: workers share memory and start faster. Database
 # connections are opened per worker after the fork.
 preload_app = True

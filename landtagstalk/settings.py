@@ -10,6 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .log_format import log_format
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -287,6 +289,9 @@ AUTHENTICATION_BACKENDS = [
 # Staff log in only to the admin; a refused or missing next= lands there, not on
 # Django's /accounts/profile/, which this project does not have.
 LOGIN_REDIRECT_URL = "admin:index"
+# The one-time link of `manage.py createstaff` (landtagstalk/staff_accounts.py): 72 hours,
+# a weekend, for a person to set their password.
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=1)
@@ -312,10 +317,16 @@ CACHES = {"default": cache_config(os.environ.get("DJANGO_CACHE_URL", ""))}
 _SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if _SHARED_CACHE else 10))
 
+# One format for Django's log and gunicorn's (landtagstalk/log_format.py): text lines or,
+# with DJANGO_LOG_FORMAT=json, one JSON object per line; an ISO 8601 time with its offset.
+try:
+    LOG_FORMAT = log_format()
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from error
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {"plain": {"()": "landtagstalk.log_format.formatter"}},
     "filters": {"redact_tokens": {"()": "landtagstalk.redaction.RedactTokensFilter"}},
     "handlers": {
         "console": {

@@ -9,7 +9,7 @@ from django.views.generic import RedirectView
 
 from events import api
 
-from . import views
+from . import staff_accounts, views
 
 handler400 = "landtagstalk.errors.bad_request"
 handler403 = "landtagstalk.errors.permission_denied"
@@ -21,6 +21,17 @@ admin.site.site_title = _("LandtagsTalk administration")
 admin.site.index_title = _("Events and registrations")
 
 urlpatterns = [
+    # Before the admin site, whose catch-all would answer these paths.
+    path(
+        "admin/set-password/<uidb64>/<token>/",
+        staff_accounts.SetPasswordView.as_view(),
+        name="staff_set_password",
+    ),
+    path(
+        "admin/set-password/done/",
+        staff_accounts.SetPasswordDoneView.as_view(),
+        name="staff_set_password_done",
+    ),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("api/v1/openapi.json", api.openapi_json, name="api_openapi"),

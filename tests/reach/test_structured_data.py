@@ -31,7 +31,7 @@ def site(settings):
 
 @pytest.fixture
 def seed():
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     event = Event.objects.get()
     event.capacity = 100
     event.save()
