@@ -189,6 +189,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail: SMTP when EMAIL_HOST is set, the console otherwise.
+# The Date header in local time with its offset (+0100/+0200), not "-0000" (unknown).
+EMAIL_USE_LOCALTIME = True
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
