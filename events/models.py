@@ -85,6 +85,11 @@ class Event(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     # "called off", not "cancelled": that word belongs to registrations.
     is_cancelled = models.BooleanField(_("called off"), default=False)
+    # The start before the last move of a published event (events.services.update_event),
+    # for search engines: only a new date or time is a rescheduling.
+    previous_starts_at = models.DateTimeField(
+        _("previously announced start"), null=True, blank=True, editable=False
+    )
     # Raised whenever the date or place changes, so calendar clients replace their copy.
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     # Seats held (Registration.SEAT_HOLDING), changed only by registrations/services.py

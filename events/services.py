@@ -128,6 +128,9 @@ def update_event(*, event: Event, changes: dict, user=None, now=None) -> EventUp
             return result
         for name in changed:
             setattr(stored, name, changes[name])
+        # Only a published event had its start announced; a draft's moves are no news.
+        if "starts_at" in changed and before.get("is_published", stored.is_published):
+            _record_previous_start(stored, before["starts_at"])
         if set(changed) & (set(CALENDAR_FIELDS) | set(NOTICE_FIELDS)):
             stored.sequence += 1
         stored.save()
@@ -141,6 +144,11 @@ def update_event(*, event: Event, changes: dict, user=None, now=None) -> EventUp
             result.notice = _record_notice(stored, fields, before, user=user)
     _copy_back(stored, event)
     return result
+
+
+def _record_previous_start(event, old_start):
+    # Moved back to the start announced before: then it is no longer rescheduled.
+    event.previous_starts_at = None if event.starts_at == event.previous_starts_at else old_start
 
 
 def _copy_back(stored, event):
@@ -208,6 +216,7 @@ def copy_event(*, event: Event, starts_on: datetime.date, title: str = "", slug:
         copy.is_published = False
         copy.is_cancelled = False
         copy.sequence = 0
+        copy.previous_starts_at = None
         copy.seats_held = 0
         copy.save(force_insert=True)
         for slot in slots:

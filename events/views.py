@@ -78,7 +78,12 @@ class EventDetailView(DetailView):
         context["preview"] = not self.object.is_published
         context["share_image_url"] = image_url = event_image_url(self.object)
         context["json_ld"] = seo.json_ld_script(
-            seo.event_json_ld(self.object, state=state, image_url=image_url)
+            seo.event_json_ld(
+                self.object,
+                state=state,
+                image_url=image_url,
+                language=seo.page_language(self.request),
+            )
         )
         if self.object.is_over():
             context["documents"] = list(self.object.documents.all())

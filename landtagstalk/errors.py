@@ -12,6 +12,9 @@ import logging
 from django.core.exceptions import BadRequest
 from django.http import HttpResponse
 from django.template import loader
+from django.utils.translation import gettext as _
+
+from events import api
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,9 @@ def _page(template_name, status):
 
 
 def bad_request(request, exception):
+    if request.path.startswith(api.PREFIX):
+        # A script reads the API's errors as JSON, a NUL byte's as every other.
+        return api.json_error(request, 400, _("This request is not valid."))
     return _page("400.html", 400)
 
 

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "landtagstalk.errors.RefuseNulMiddleware",
+    "events.api.PreflightMiddleware",
     "landtagstalk.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -190,6 +191,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail: SMTP when EMAIL_HOST is set, the console otherwise.
+# The Date header in local time with its offset (+0100/+0200), not "-0000" (unknown).
+EMAIL_USE_LOCALTIME = True
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

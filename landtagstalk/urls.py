@@ -40,6 +40,7 @@ urlpatterns = [
     path("api/v1/", api.api.urls),
     path("language/<str:language>/", views.switch_language, name="switch_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include("registrations.urls")),
     path("", include("events.urls")),
 ]

@@ -48,6 +48,9 @@ MINUTES_HEADERS = {
     "zeitindersitzungminuten",
     "sitzungsdauerminuten",
 }
+# The columns of the summary above a meeting's table: its "Teilnehmer" (German) is the
+# number of participants, not their names, and its e-mail is the host's.
+SUMMARY_HEADERS = {"meetingid", "webinarid", "topic", "thema"}
 NO = {"no", "nein", "false", "0"}
 # Section titles of the webinar report whose people are staff, not registrants.
 STAFF_SECTIONS = ("host", "panelist", "gastgeber", "diskussionsteilnehmer", "podium")
@@ -118,6 +121,8 @@ def _header(line):
         if delimiter not in line:
             continue
         cells = [_normalise(cell) for cell in _split(line, delimiter)]
+        if SUMMARY_HEADERS & set(cells):
+            return None
 
         def column(names, cells=cells):
             return next((i for i, cell in enumerate(cells) if cell in names), None)

@@ -2,6 +2,8 @@
 
 import datetime
 import re
+from email.header import Header
+from email.message import Message
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
@@ -60,6 +62,23 @@ def tidy(text):
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+class Mail(EmailMultiAlternatives):
+    """Django's mail with a Subject folded as RFC 5322 folds it.
+
+    Django encodes the subject without its header name, so a long one starts with a fold
+    right after "Subject:", which mail programs read as a leading space.
+    """
+
+    def message(self):
+        message = super().message()
+        subject = one_line(self.subject)  # no line break of its own can end the header
+        charset = "us-ascii" if subject.isascii() else "utf-8"
+        del message["Subject"]
+        # Past Django's __setitem__, which would encode it once more, without the name.
+        Message.__setitem__(message, "Subject", Header(subject, charset, header_name="Subject"))
+        return message
+
+
 def new_message(*, subject, body, to):
     """A mail with the headers every mail of ours carries.
 
@@ -71,7 +90,7 @@ def new_message(*, subject, body, to):
         "X-Auto-Response-Suppress": "All",
         "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
     }
-    return EmailMultiAlternatives(
+    return Mail(
         subject=one_line(subject),
         body=body,
         to=to,
@@ -182,7 +201,14 @@ def change_lines(change, *, confirmed):
         before, after = values["location"]
         lines.append((_("Place"), before or "–", after or "–"))
     if "online_url" in values and confirmed:
-        lines.append((_("Join link"), _("the previous link"), _("a new link (below)")))
+        before, after = values["online_url"]
+        lines.append(
+            (
+                _("Join link"),
+                _("the previous link") if before else _("not known yet"),
+                _("a new link (below)") if after else _("none for now"),
+            )
+        )
     return lines
 
 

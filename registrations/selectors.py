@@ -14,6 +14,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import Event
 
@@ -39,7 +40,7 @@ class RegistrationState:
         NOT_OPEN = "not_open", _("Registration not open yet")
         CLOSED = "closed", _("Registration closed")
         PAST = "past", _("Took place")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
         UNPUBLISHED = "unpublished", _("Not published")
 
     code: Code

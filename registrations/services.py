@@ -279,10 +279,18 @@ def cancel(
     reason: str = Registration.CancelReason.BY_REGISTRANT,
     now=None,
 ) -> Registration:
-    """Cancel a registration; a freed seat goes to the waiting list."""
+    """Cancel a registration; a freed seat goes to the waiting list.
+
+    Not after the event: what took place stays as it was (and the seat would go to nobody).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         event = lock_event(registration.event_id)
+        if event.is_over(now):
+            raise ValidationError(
+                _("The event is over: the registration can no longer be cancelled."),
+                code="over",
+            )
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         _cancel(registration, event=event, reason=reason, now=now, notify=True)
         return registration
