@@ -151,8 +151,9 @@ def offer_data(event, state, page_url):
     return offer
 
 
-def event_json_ld(event, *, state=None, image_url):
-    """schema.org Event of ``event`` (with its agenda prefetched) for search engines."""
+def event_json_ld(event, *, state=None, image_url, performers=None):
+    """schema.org Event of ``event`` for search engines: with its agenda prefetched, or
+    the ``performers`` (``person_data`` of its people) given."""
     state = state or selectors.registration_state(event)
     page_url = absolute_url(event.get_absolute_url())
     description = event.description or event.subtitle or event.title
@@ -168,7 +169,11 @@ def event_json_ld(event, *, state=None, image_url):
         "eventAttendanceMode": ATTENDANCE_MODES[event.format],
         "location": event_locations(event, page_url),
         "organizer": {"@type": "Organization", "name": event.organiser, "url": absolute_url("/")},
-        "performer": [person_data(person) for person in event.people()],
+        "performer": (
+            [person_data(person) for person in event.people()]
+            if performers is None
+            else performers
+        ),
         "image": [image_url],
         "offers": offer_data(event, state, page_url),
         "isAccessibleForFree": True,

@@ -41,7 +41,7 @@ from django.utils.cache import (
     has_vary_header,
     set_response_etag,
 )
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language, get_language_from_request
 
 # The pages that are kept, by view name, with the query parameters each reads besides
 # ``?lang=`` (events.seo.LanguageParameterMiddleware, on every page) ...
@@ -176,10 +176,25 @@ def mark_stale_on_commit(event=None):
     transaction.on_commit(lambda: mark_stale(events=None if event is None else [event]))
 
 
-def event_version(event):
-    """The content version of ``event``'s own pages, for fragments kept under it."""
-    everything, own = VERSIONS.get([EVERYTHING, event_scope(event.slug)])
-    return f"{everything}.{own}"
+# How long a fragment of an event's page is kept under the event's version.
+FRAGMENT_SECONDS = 300
+
+
+def event_fragment(request, event, name, build):
+    """``build()``, the part ``name`` of ``event``'s pages, kept under the event's version.
+
+    For pages the page cache cannot serve too (a cookie, a miss). A request with a
+    session (staff) reads the version from the shared cache: it sees a change at once.
+    """
+    scopes = [EVERYTHING, event_scope(event.slug)]
+    if public_view(request) is None:
+        versions = ContentVersions.read(scopes)
+        versions = [versions[scope] for scope in scopes]
+    else:
+        versions = VERSIONS.get(scopes)
+    raw = f"{'.'.join(versions)}|{get_language()}|{event.pk}|{name}"
+    key = "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+    return pages().get_or_set(key, build, FRAGMENT_SECONDS)
 
 
 def _events_of(instance):
