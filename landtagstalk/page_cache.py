@@ -209,10 +209,11 @@ def _events_of(instance):
         return list(
             Event.objects.filter(slots__roles__speaker=instance).values_list("slug", flat=True)
         )
-    event_id = getattr(instance, "event_id", None)
-    if event_id is None:  # a person's role in a slot
-        event_id = instance.slot.event_id
-    return list(Event.objects.filter(pk=event_id).values_list("slug", flat=True))
+    if hasattr(instance, "slot_id"):  # a person's role in a slot
+        events = Event.objects.filter(slots=instance.slot_id)
+    else:
+        events = Event.objects.filter(pk=instance.event_id)
+    return list(events.values_list("slug", flat=True))
 
 
 def _saved_or_deleted(sender, instance, **kwargs):
