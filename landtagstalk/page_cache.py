@@ -341,8 +341,10 @@ class PublicPageCacheMiddleware:
             self.make_public(request, response)
             if keep:
                 self.store(key, match, response)
+        response = get_conditional_response(request, etag=response["ETag"], response=response)
+        # A 304 too: its headers replace those of the copy the browser holds.
         allow_framing(match, response)
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
 
     @staticmethod
     def cacheable_request(request):

@@ -115,3 +115,14 @@ def test_embed_switched_on_later_is_framable_from_the_cache(client, settings):
 
     assert "frame-ancestors https://www.spd-fraktion.example" in cached["Content-Security-Policy"]
     assert "X-Frame-Options" not in cached
+
+
+def test_embed_answered_with_304_stays_framable(client, settings, page_cache_seconds):
+    settings.EMBED_ORIGINS = ["https://www.spd-fraktion.example"]
+    first = get(client, "/embed/")
+
+    again = get(client, "/embed/", **{"If-None-Match": first["ETag"]})
+
+    assert again.status_code == 304
+    assert "frame-ancestors https://www.spd-fraktion.example" in again["Content-Security-Policy"]
+    assert "X-Frame-Options" not in again
