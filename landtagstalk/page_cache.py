@@ -344,7 +344,15 @@ class PublicPageCacheMiddleware:
         response = get_conditional_response(request, etag=response["ETag"], response=response)
         # A 304 too: its headers replace those of the copy the browser holds.
         allow_framing(match, response)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = self.cache_control(request)
         return response
+
+    @staticmethod
+    def cache_control(request):
+        """Public, but not the page in a language a cookie chose: that is not in Vary."""
+        scope = "private" if settings.LANGUAGE_COOKIE_NAME in request.COOKIES else "public"
+        return f"{scope}, max-age={MAX_AGE_SECONDS}"
 
     @staticmethod
     def cacheable_request(request):
@@ -361,11 +369,9 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def make_public(request, response):
-        """ETag, Cache-Control and compression of an answer that holds nothing personal."""
+        """ETag and compression of an answer that holds nothing personal."""
         if not response.has_header("ETag"):
             set_response_etag(response)
-        if not response.has_header("Cache-Control"):
-            response["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
         # Adds Vary: Accept-Encoding; compresses only when the client asks.
         _gzip.process_response(request, response)
 

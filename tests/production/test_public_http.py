@@ -126,3 +126,14 @@ def test_embed_answered_with_304_stays_framable(client, settings, page_cache_sec
     assert again.status_code == 304
     assert "frame-ancestors https://www.spd-fraktion.example" in again["Content-Security-Policy"]
     assert "X-Frame-Options" not in again
+
+
+def test_page_in_the_language_of_a_cookie_is_for_that_browser_only(client, page_cache_seconds):
+    event = EventFactory()
+    get(client, event.get_absolute_url())
+    client.cookies["django_language"] = "en"
+
+    english = get(client, event.get_absolute_url())
+
+    assert english["Content-Language"] == "en"
+    assert english["Cache-Control"].startswith("private, max-age=")
