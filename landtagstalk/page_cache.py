@@ -113,8 +113,9 @@ def shared():
 class ContentVersions:
     """The content versions this process knows, read again at most every VERSION_SECONDS.
 
-    A version is a random token, never a counter: a version that was lost (a cleared
-    or culled shared cache) never comes back as one a kept page was stored under.
+    A version is a random token, never a counter, and a scope nobody changed yet reads
+    as "0". A cleared shared cache starts a new version of everything, so no page kept
+    before comes back.
     """
 
     # More events than a process serves pages of: beyond, it starts over.
@@ -141,7 +142,12 @@ class ContentVersions:
         """The versions of ``scopes`` from the shared cache, in one round trip."""
         keys = {VERSION_KEY.format(scope=scope): scope for scope in scopes}
         found = shared().get_many(list(keys))
-        # A scope nobody changed yet has no key: "0" until someone does.
+        everything = VERSION_KEY.format(scope=EVERYTHING)
+        if everything in keys and everything not in found:
+            token = secrets.token_hex(8)
+            if not shared().add(everything, token, timeout=None):
+                token = shared().get(everything, token)
+            found[everything] = token
         return {scope: found.get(key, "0") for key, scope in keys.items()}
 
     def start_new(self, scopes):
