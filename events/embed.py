@@ -26,16 +26,19 @@ def embeddable(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        origins = settings.EMBED_ORIGINS
-        response._csp_replace = {"frame-ancestors": origins or ["'none'"]}
-        if origins:
-            # Browsers that know frame-ancestors ignore X-Frame-Options, older ones
-            # would refuse every frame: the CSP alone decides here.
-            response.xframe_options_exempt = True
-        return response
+        return allow_framing(view(request, *args, **kwargs))
 
     return wrapped
+
+
+def allow_framing(response):
+    """The frame rules of the settings of now; the page cache asks again for each answer."""
+    origins = settings.EMBED_ORIGINS
+    response._csp_replace = {"frame-ancestors": origins or ["'none'"]}
+    # Browsers that know frame-ancestors ignore X-Frame-Options, older ones would refuse
+    # every frame: the CSP alone decides where origins are allowed.
+    response.xframe_options_exempt = bool(origins)
+    return response
 
 
 @embeddable

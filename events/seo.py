@@ -186,15 +186,18 @@ def offer_data(event, state, page_url):
     return offer
 
 
-def event_json_ld(event, *, state=None, image_url, language=None):
-    """schema.org Event of ``event`` (with its agenda prefetched) for search engines.
+def event_json_ld(event, *, state=None, image_url, language=None, performers=None):
+    """schema.org Event of ``event`` for search engines: with its agenda prefetched, or
+    the ``performers`` (``person_data`` of its people) given.
 
     Its addresses are those of the page in ``language``, as the page's canonical.
     """
     state = state or selectors.registration_state(event)
     page_url = language_url(event.get_absolute_url(), language or settings.LANGUAGE_CODE)
     description = event.description or event.subtitle or event.title
-    people = [person_data(person) for person in event.people()]
+    people = (
+        [person_data(person) for person in event.people()] if performers is None else performers
+    )
     data = {
         "@context": "https://schema.org",
         "@type": "Event",

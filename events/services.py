@@ -167,7 +167,7 @@ def _move_agenda(event, offset):
         slot.ends_at = shift_wall_clock(slot.ends_at, offset)
     AgendaSlot.objects.bulk_update(slots, ["starts_at", "ends_at"])
     # bulk_update sends no post_save: the cached agenda must go stale all the same.
-    page_cache.mark_stale_on_commit()
+    page_cache.mark_stale_on_commit(event)
     return len(slots)
 
 

@@ -11,7 +11,7 @@ import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
@@ -82,7 +82,8 @@ def card_for_site():
 
 def png_for(card):
     """The PNG of ``card``, from the cache or drawn now."""
-    return cache.get_or_set(f"share-image:{card.fingerprint}", lambda: draw(card), CACHE_SECONDS)
+    key = f"share-image:{card.fingerprint}"
+    return caches["pages"].get_or_set(key, lambda: draw(card), CACHE_SECONDS)
 
 
 def font(size, *, bold=False):

@@ -48,8 +48,14 @@ def _send_later(registration, kind):
 
 
 def _hold_seats(event, change):
-    """Add ``change`` to the event's counter of seats held; the caller holds the event lock."""
+    """Add ``change`` to the event's counter of seats held; the caller holds the event lock.
+
+    The cached public pages go stale only when the event becomes full or takes
+    registrations again: the seats they show are at most a few seconds old anyway
+    (landtagstalk/page_cache.py).
+    """
     if change:
+        was_full = seats_left(event) == 0
         # F(): even without the lock (the concurrency tests' negative control) no change
         # of the counter itself is lost. Never below 0: a counter that drifted (rows
         # changed by hand) must not stop a cancellation; recount_seats reports it.
@@ -57,12 +63,8 @@ def _hold_seats(event, change):
             seats_held=Greatest(F("seats_held") + change, Value(0))
         )
         event.seats_held = max(event.seats_held + change, 0)
-
-
-def _seats_changed():
-    # bulk_update() and update() send no post_save signal; the cached public pages show
-    # the seats left. (A saved or deleted registration bumps them through its signal.)
-    page_cache.mark_stale_on_commit()
+        if (seats_left(event) == 0) != was_full:
+            page_cache.mark_stale_on_commit(event)
 
 
 def client_hash(address: str | None) -> str:
@@ -348,7 +350,6 @@ def recount_seats(*, event: Event) -> tuple[int, int]:
         was = locked.seats_held
         real = Registration.objects.filter(event=locked).holding_seats().count()
         _hold_seats(locked, real - was)
-        _seats_changed()
     event.seats_held = real
     return was, real
 
@@ -388,7 +389,6 @@ def _expire(registrations, *, event, now):
         registrations, ["status", "cancel_reason", "cancelled_at", "expires_at", "client_hash"]
     )
     _hold_seats(event, -freed)
-    _seats_changed()
     _promote(event, now=now)
     return len(registrations)
 
@@ -420,6 +420,4 @@ def _promote(event, *, now, confirming=None):
         _send_later(registration, "confirmed" if is_confirming else "promoted")
     Registration.objects.bulk_update(promoted, ["status", "confirmed_at"])
     _hold_seats(event, len(promoted))
-    if promoted:
-        _seats_changed()
     return promoted
