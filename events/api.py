@@ -28,6 +28,12 @@ from .seo import absolute_url
 
 PAGE_SIZE = 20
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+# The schema's enums come from the models' choices, so that they cannot drift apart.
+Code = selectors.RegistrationState.Code
+# The states of a published event: the API shows no other.
+State = Literal[tuple(code for code in Code.values if code != Code.UNPUBLISHED)]
+EventFormat = Literal[tuple(Event.Format.values)]
+RoleName = Literal[tuple(SlotSpeaker.Role.values)]
 
 
 class PublicAPI(NinjaAPI):
@@ -63,7 +69,7 @@ api = PublicAPI(
 
 
 class Registration(Schema):
-    state: Literal["open", "full", "not_open", "closed", "past", "cancelled"] = Field(
+    state: State = Field(
         description="open: seats free; full: the waiting list takes registrations; "
         "not_open: opens at opens_at; closed, past, cancelled: no registrations."
     )
@@ -81,7 +87,7 @@ class EventSummary(Schema):
     organiser: str
     starts_at: datetime
     ends_at: datetime
-    format: Literal["online", "in_person", "hybrid"]
+    format: EventFormat
     location: str
     is_cancelled: bool
     url: str = Field(description="The public event page.")
@@ -97,12 +103,12 @@ class Person(Schema):
     organisation: str
     bio: str
     photo_url: str | None
-    roles: list[Literal["host", "speaker", "panelist", "moderator"]]
+    roles: list[RoleName]
 
 
 class Role(Schema):
     name: str = Field(description="The person's name with affix, as in people[].")
-    role: Literal["host", "speaker", "panelist", "moderator"]
+    role: RoleName
 
 
 class Slot(Schema):

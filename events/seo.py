@@ -14,8 +14,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from registrations import selectors
-
 from .models import Event
 
 LANG_PARAMETER = "lang"
@@ -151,9 +149,11 @@ def offer_data(event, state, page_url):
     return offer
 
 
-def event_json_ld(event, *, state=None, image_url):
-    """schema.org Event of ``event`` (with its agenda prefetched) for search engines."""
-    state = state or selectors.registration_state(event)
+def event_json_ld(event, *, state, image_url):
+    """schema.org Event of ``event`` (with its agenda prefetched) for search engines.
+
+    ``state`` is the page's registration state (``registrations.selectors``).
+    """
     page_url = absolute_url(event.get_absolute_url())
     description = event.description or event.subtitle or event.title
     return {

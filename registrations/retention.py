@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from events.models import Event
 
-from . import services
-from .models import PERSONAL_FIELDS, Feedback, PurgeLog, Registration
+from . import erasure, services
+from .models import PurgeLog, Registration
 
 Status = Registration.Status
 
@@ -29,9 +29,10 @@ def events_to_purge(*, now=None, days: int | None = None):
 def purge_personal_data(*, event: Event, now=None, dry_run: bool = False) -> tuple[int, int]:
     """Delete the personal data of an event's registrations; return (anonymised, deleted).
 
-    Status, timestamps and attendance stay, so the counts of the event stay too;
-    registrations that expired before their address was confirmed go entirely.
-    Writes a PurgeLog. With ``dry_run`` nothing changes and only the counts come back.
+    Status, timestamps and attendance stay, so the counts of the event stay too (what is
+    erased is decided in ``erasure``); registrations that expired before their address
+    was confirmed go entirely. Writes a PurgeLog, counting registrations. With
+    ``dry_run`` nothing changes and only the counts come back.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -44,10 +45,10 @@ def purge_personal_data(*, event: Event, now=None, dry_run: bool = False) -> tup
         if dry_run:
             deleted = expired.count()
             return remaining.count() - deleted, deleted
-        deleted, _by_model = expired.delete()
-        # Written feedback is personal data; the ratings stay, like the counts.
-        Feedback.objects.filter(event=event).update(next_topic="", comment="")
-        anonymised = remaining.update(purged_at=now, **PERSONAL_FIELDS)
+        # delete() counts the rows it took along (feedback, deliveries) too.
+        _all, by_model = expired.delete()
+        deleted = by_model.get(Registration._meta.label, 0)
+        anonymised = erasure.erase(remaining, now=now)
         if anonymised or deleted:
             PurgeLog.objects.create(
                 event=event, anonymised_count=anonymised, deleted_count=deleted

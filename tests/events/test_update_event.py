@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import EventChange
+from registrations import selectors
 from registrations.models import Registration
 from tests.factories import AgendaSlotFactory, EventFactory, RegistrationFactory
 
@@ -133,9 +134,9 @@ def test_recipient_counts_per_status_and_join_link_for_confirmed_only(event):
     RegistrationFactory(event=event, status=Status.WAITLISTED)
     RegistrationFactory(event=event, status=Status.CANCELLED)
 
-    moved = services.recipient_counts(event=event, changes={"starts_at": at(25, 19)})
-    link = services.recipient_counts(event=event, changes={"online_url": "https://zoom.example.org/j/2"})
-    text = services.recipient_counts(event=event, changes={"description": "x"})
+    moved = selectors.recipient_counts(event=event, changes={"starts_at": at(25, 19)})
+    link = selectors.recipient_counts(event=event, changes={"online_url": "https://zoom.example.org/j/2"})
+    text = selectors.recipient_counts(event=event, changes={"description": "x"})
 
     assert moved == {"confirmed": 2, "waitlisted": 1}
     assert link == {"confirmed": 2}
