@@ -20,7 +20,7 @@ def events_to_purge(*, now=None, days: int | None = None):
     now = now or timezone.now()
     if days is None:
         days = settings.PERSONAL_DATA_RETENTION_DAYS
-    holding_data = Registration.objects.filter(event=OuterRef("pk"), purged_at__isnull=True)
+    holding_data = Registration.objects.live().filter(event=OuterRef("pk"))
     return Event.objects.filter(
         Exists(holding_data), ends_at__lt=now - timedelta(days=days)
     ).order_by("ends_at", "pk")
@@ -38,7 +38,7 @@ def purge_personal_data(*, event: Event, now=None, dry_run: bool = False) -> tup
     with transaction.atomic():
         # Locked like a seat change, so that no registration of the event comes in meanwhile.
         event = services.lock_event(event.pk)
-        remaining = Registration.objects.filter(event=event, purged_at__isnull=True)
+        remaining = Registration.objects.live().filter(event=event)
         expired = remaining.filter(
             status=Status.CANCELLED, cancel_reason=Registration.CancelReason.EXPIRED
         )
