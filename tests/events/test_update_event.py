@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import EventChange
-from registrations import selectors
+from registrations import notices, selectors
 from registrations.models import Registration
 from tests.factories import AgendaSlotFactory, EventFactory, RegistrationFactory
 
@@ -155,3 +155,8 @@ def test_changes_to_a_cancelled_event_mail_nobody(event, django_capture_on_commi
 
     assert result.notice is None
     assert mail.outbox == []
+
+
+def test_every_change_registrants_are_told_of_raises_the_revision():
+    """Each registrant gets a change once per revision (change_mailed_sequence)."""
+    assert set(notices.NOTICE_FIELDS) <= set(services.REVISION_FIELDS)
