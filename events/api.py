@@ -16,12 +16,13 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 
+from landtagstalk import errors
 from registrations import selectors
 
 from . import search
@@ -42,6 +43,12 @@ PREFLIGHT_HEADERS = {
     "Access-Control-Max-Age": "86400",
     "Allow": "GET, HEAD, OPTIONS",
 }
+# The schema's enums come from the models' choices, so that they cannot drift apart.
+Code = selectors.RegistrationState.Code
+# The states of a published event: the API shows no other.
+State = Literal[tuple(code for code in Code.values if code != Code.UNPUBLISHED)]
+EventFormat = Literal[tuple(Event.Format.values)]
+RoleName = Literal[tuple(SlotSpeaker.Role.values)]
 
 
 class PublicAPI(NinjaAPI):
@@ -67,6 +74,15 @@ def public_json(request, response):
 def json_error(request, status, detail):
     """An error of the API as every other: ``{"detail": …}``, readable from any origin."""
     return public_json(request, JsonResponse({"detail": detail}, status=status))
+
+
+def bad_request(request, exception):
+    """The site's 400 (``handler400``): a script reads the API's errors as JSON, a NUL
+    byte's as every other; every other address gets the page."""
+    if request.path.startswith(PREFIX):
+        with translation.override(errors.language_of(request)):
+            return json_error(request, 400, _("This request is not valid."))
+    return errors.bad_request(request, exception)
 
 
 class PreflightMiddleware:
@@ -99,7 +115,7 @@ api = PublicAPI(
 
 
 class Registration(Schema):
-    state: Literal["open", "full", "not_open", "closed", "past", "cancelled"] = Field(
+    state: State = Field(
         description="open: seats free; full: the waiting list takes registrations; "
         "not_open: opens at opens_at; closed, past, cancelled: no registrations."
     )
@@ -117,7 +133,7 @@ class EventSummary(Schema):
     organiser: str
     starts_at: datetime
     ends_at: datetime
-    format: Literal["online", "in_person", "hybrid"]
+    format: EventFormat
     location: str
     is_cancelled: bool
     url: str = Field(description="The public event page.")
@@ -133,12 +149,12 @@ class Person(Schema):
     organisation: str
     bio: str
     photo_url: str | None
-    roles: list[Literal["host", "speaker", "panelist", "moderator"]]
+    roles: list[RoleName]
 
 
 class Role(Schema):
     name: str = Field(description="The person's name with affix, as in people[].")
-    role: Literal["host", "speaker", "panelist", "moderator"]
+    role: RoleName
 
 
 class Slot(Schema):

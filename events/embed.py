@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from landtagstalk.security import allow_framing
 from registrations import selectors
 
 from . import seo
@@ -29,16 +30,6 @@ def embeddable(view):
         return allow_framing(view(request, *args, **kwargs))
 
     return wrapped
-
-
-def allow_framing(response):
-    """The frame rules of the settings of now; the page cache asks again for each answer."""
-    origins = settings.EMBED_ORIGINS
-    response._csp_replace = {"frame-ancestors": origins or ["'none'"]}
-    # Browsers that know frame-ancestors ignore X-Frame-Options, older ones would refuse
-    # every frame: the CSP alone decides where origins are allowed.
-    response.xframe_options_exempt = bool(origins)
-    return response
 
 
 @embeddable

@@ -93,7 +93,9 @@ class Event(models.Model):
     # Raised whenever the date or place changes, so calendar clients replace their copy.
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     # Seats held (Registration.SEAT_HOLDING), changed only by registrations/services.py
-    # under this row's lock, so that a registration never counts the registrations.
+    # under this row's lock, so that a registration never counts the registrations. It
+    # lives on the event row, not in registrations, because it is what that lock
+    # protects: the counter and the lock are one row, read and written together.
     seats_held = models.PositiveIntegerField(_("seats held"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

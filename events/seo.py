@@ -15,8 +15,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from registrations import selectors
-
 from .models import Event
 
 LANG_PARAMETER = "lang"
@@ -186,13 +184,13 @@ def offer_data(event, state, page_url):
     return offer
 
 
-def event_json_ld(event, *, state=None, image_url, language=None, performers=None):
+def event_json_ld(event, *, state, image_url, language=None, performers=None):
     """schema.org Event of ``event`` for search engines: with its agenda prefetched, or
     the ``performers`` (``person_data`` of its people) given.
 
-    Its addresses are those of the page in ``language``, as the page's canonical.
+    ``state`` is the page's registration state (``registrations.selectors``); its addresses
+    are those of the page in ``language``, as the page's canonical.
     """
-    state = state or selectors.registration_state(event)
     page_url = language_url(event.get_absolute_url(), language or settings.LANGUAGE_CODE)
     description = event.description or event.subtitle or event.title
     people = (

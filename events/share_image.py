@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from .templatetags.events_tags import time_span
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 64
@@ -61,8 +64,6 @@ def series_colours(series):
 
 def card_for_event(event):
     """What the picture of ``event`` shows; ``event`` comes with its agenda (``with_agenda``)."""
-    from .templatetags.events_tags import time_span
-
     when = time_span(event)
     if event.is_cancelled:
         when = _("Cancelled: %(when)s") % {"when": when}
@@ -170,8 +171,6 @@ def draw_people(image, pen, people, *, top, ink):
 
 def portrait(person):
     """The person's photo as a square, or their initials when there is none (or it is broken)."""
-    from django.core.files.storage import default_storage
-
     if person.photo:
         try:
             with default_storage.open(person.photo, "rb") as file, Image.open(file) as photo:

@@ -27,6 +27,7 @@ import hashlib
 import secrets
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -42,6 +43,8 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.translation import get_language, get_language_from_request
+
+from . import security
 
 # The pages that are kept, by view name, with the query parameters each reads besides
 # ``?lang=`` (events.seo.LanguageParameterMiddleware, on every page) ...
@@ -74,7 +77,7 @@ SEAT_VIEWS = {
 }
 SEAT_SECONDS = 5
 # ... the pages other websites may frame: their framing headers follow the settings of
-# now, never the cache (events.embed.allow_framing) ...
+# now, never the cache (landtagstalk.security.allow_framing) ...
 FRAMED_VIEWS = {"events:embed", "events:embed_event"}
 
 # ... and the models whose rows they show: saving or deleting one makes them stale.
@@ -205,7 +208,10 @@ def event_fragment(request, event, name, build):
 
 def _events_of(instance):
     """The slugs of the events whose pages show ``instance``."""
-    from events.models import Event, LegalPage, Speaker
+    # From the registry, as STALE_MODELS names them: the project package imports no app.
+    Event, LegalPage, Speaker = (
+        apps.get_model("events", name) for name in ("Event", "LegalPage", "Speaker")
+    )
 
     if isinstance(instance, Event):
         return [instance.slug, getattr(instance, "_slug_before", None)]
@@ -320,9 +326,7 @@ def drop_unread_parameters(request, view_name):
 def allow_framing(match, response):
     """The framing headers of the settings of now (``DJANGO_EMBED_ORIGINS``)."""
     if match.view_name in FRAMED_VIEWS:
-        from events.embed import allow_framing
-
-        allow_framing(response)
+        security.allow_framing(response)
 
 
 class PublicPageCacheMiddleware:

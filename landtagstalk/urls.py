@@ -11,7 +11,7 @@ from events import api
 
 from . import staff_accounts, views
 
-handler400 = "landtagstalk.errors.bad_request"
+handler400 = "events.api.bad_request"
 handler403 = "landtagstalk.errors.permission_denied"
 handler404 = "landtagstalk.errors.page_not_found"
 handler500 = "landtagstalk.errors.server_error"

@@ -7,4 +7,4 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self):
-        from . import checks  # noqa: F401
+        from . import changes, checks  # noqa: F401  (checks and the signal receiver)

@@ -83,10 +83,6 @@ def _normalise(header: str) -> str:
     return re.sub(r"[^a-z]", "", header)
 
 
-def _is_email_header(header):
-    return "email" in _normalise(header)
-
-
 def _decode(data: bytes) -> str:
     if b"\x00" in data:
         raise ValidationError(
@@ -243,9 +239,9 @@ def record_attendance(*, event, participants: list[Participant], min_minutes=Non
         min_minutes = settings.ATTENDANCE_MIN_MINUTES
     result = Result(min_minutes=min_minutes)
     registrations = {}
-    for pk, email, status in Registration.objects.filter(
-        event=event, purged_at__isnull=True
-    ).values_list("pk", "email", "status"):
+    for pk, email, status in (
+        Registration.objects.live().filter(event=event).values_list("pk", "email", "status")
+    ):
         # An address may have a cancelled and a later active registration: take the active one.
         email = normalise_email(email)
         known = registrations.get(email)

@@ -23,24 +23,17 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from events.models import Event
+from events.services import lock_event  # the one lock of an event, also of its seats
 from landtagstalk import page_cache
 
-from . import tasks
-from .models import PERSONAL_FIELDS, Registration, normalise_email
+from . import erasure, tasks
+from .mails import MailKind
+from .models import Registration, normalise_email
 from .selectors import RegistrationState, closed_because, moves_up_from_waiting_list, seats_left
 
 Status = Registration.Status
 # At most one "already registered" mail per address and event in this time.
 ALREADY_REGISTERED_MAIL_EVERY = timedelta(hours=1)
-
-
-def lock_event(event):
-    """Read the event again with its row locked; ``event`` is its pk or a queryset of it.
-
-    The one lock of all seat changes, and of the purge, which must not race with them.
-    """
-    events = event if isinstance(event, QuerySet) else Event.objects.filter(pk=event)
-    return events.select_for_update().get()
 
 
 def _send_later(registration, kind):
@@ -191,7 +184,7 @@ def register(
             registration.save(force_insert=True)
             if registration.holds_seat:
                 _hold_seats(event, 1)
-            _send_later(registration, "confirm_address")
+            _send_later(registration, MailKind.CONFIRM_ADDRESS)
             return registration, True
     except IntegrityError:
         with transaction.atomic():
@@ -208,7 +201,7 @@ def register(
             if last_mail is None or last_mail <= now - ALREADY_REGISTERED_MAIL_EVERY:
                 existing.already_registered_mail_at = now
                 existing.save(update_fields=["already_registered_mail_at"])
-                _send_later(existing, "already_registered")
+                _send_later(existing, MailKind.ALREADY_REGISTERED)
         return existing, False
 
 
@@ -217,13 +210,9 @@ def _active_registration(event, email):
     # lower() on both sides and no ordering, as in the constraint, so that its index
     # answers instead of a scan of the event's registrations.
     found = (
-        Registration.objects.active()
+        Registration.objects.mailable()
         .alias(email_lower=Lower("email"))
-        .filter(
-            event=event,
-            email_lower=Lower(Value(normalise_email(email))),
-            purged_at__isnull=True,
-        )
+        .filter(event=event, email_lower=Lower(Value(normalise_email(email))))
         .order_by()[:1]
     )
     return found[0] if found else None
@@ -267,12 +256,12 @@ def _confirm_address(registration, *, event, now):
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
         registration.save()
-        _send_later(registration, "confirmed")
+        _send_later(registration, MailKind.CONFIRMED)
     else:
         registration.save()
         promoted = _promote(event, now=now, confirming=registration)
         if registration.pk not in {moved.pk for moved in promoted}:
-            _send_later(registration, "waitlisted")
+            _send_later(registration, MailKind.WAITLISTED)
 
 
 def cancel(
@@ -299,11 +288,10 @@ def cancel(
 
 
 def erase_personal_data(*, registration: Registration, now=None) -> Registration:
-    """Cancel a registration and erase its personal data (Art. 17 DSGVO).
+    """Cancel a registration and erase its personal data (Art. 17 DSGVO), in one transaction.
 
-    The seat goes to the waiting list as with any cancellation. What stays is what
-    counts: the event, the status and the timestamps, without a person behind them.
-    No mail is sent, for there is no address left to send it to.
+    The seat goes to the waiting list as with any cancellation; what is erased is decided
+    in ``erasure``. No mail is sent, for there is no address left to send it to.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -316,11 +304,9 @@ def erase_personal_data(*, registration: Registration, now=None) -> Registration
             now=now,
             notify=False,
         )
-        for field, value in PERSONAL_FIELDS.items():
-            setattr(registration, field, value)
-        registration.purged_at = now
-        registration.save()
-        return registration
+        erasure.erase(Registration.objects.filter(pk=registration.pk), now=now)
+    registration.refresh_from_db()
+    return registration
 
 
 def _cancel(registration, *, event, reason, now, notify):
@@ -335,7 +321,7 @@ def _cancel(registration, *, event, reason, now, notify):
     registration.save()
     _hold_seats(event, -freed)
     if notify:
-        _send_later(registration, "cancelled")
+        _send_later(registration, MailKind.CANCELLED)
     _promote(event, now=now)
 
 
@@ -417,7 +403,7 @@ def _promote(event, *, now, confirming=None):
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
         is_confirming = confirming is not None and registration.pk == confirming.pk
-        _send_later(registration, "confirmed" if is_confirming else "promoted")
+        _send_later(registration, MailKind.CONFIRMED if is_confirming else MailKind.PROMOTED)
     Registration.objects.bulk_update(promoted, ["status", "confirmed_at"])
     _hold_seats(event, len(promoted))
     return promoted

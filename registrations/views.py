@@ -120,7 +120,7 @@ class TokenView(DetailView):
     context_object_name = "registration"
 
     def get_queryset(self):
-        return Registration.objects.select_related("event").filter(purged_at__isnull=True)
+        return Registration.objects.live().select_related("event")
 
     def get_context_data(self, **kwargs):
         registration = self.object
@@ -269,10 +269,7 @@ class RegistrationDeleteView(TokenView):
     template_name = "registrations/registration_delete.html"
 
     def post(self, request, *args, **kwargs):
-        registration = self.get_object()
-        # The written feedback is personal data too; the rating stays, like the counts.
-        feedback.erase_feedback_text(registrations=Registration.objects.filter(pk=registration.pk))
-        services.erase_personal_data(registration=registration)
+        services.erase_personal_data(registration=self.get_object())
         return redirect("registrations:deleted")
 
 
@@ -283,8 +280,7 @@ class RegistrationDeletedView(TemplateView):
 @private_page
 def registration_calendar(request, token):
     registration = get_object_or_404(
-        Registration.objects.select_related("event").filter(purged_at__isnull=True),
-        token=token,
+        Registration.objects.live().select_related("event"), token=token
     )
     with translation.override(registration.language):
         content = mails.personal_calendar(registration)
