@@ -20,8 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from landtagstalk import permissions
 from landtagstalk.admin_input import NoDateFromQueryMixin
-from registrations import feedback, outreach, selectors
-from registrations.models import Registration
+from registrations import feedback, selectors
 
 from . import dashboard, services
 from .editor import AgendaSlotInline, LabelledSplitDateTime
@@ -77,9 +76,9 @@ class EventForm(forms.ModelForm):
         if self.instance.pk is None or self.errors:
             return cleaned
         changes = {
-            name: cleaned[name] for name in self.changed_data if name in services.NOTICE_FIELDS
+            name: cleaned[name] for name in self.changed_data if name in selectors.NOTICE_FIELDS
         }
-        self.recipient_counts = services.recipient_counts(event=self.instance, changes=changes)
+        self.recipient_counts = selectors.recipient_counts(event=self.instance, changes=changes)
         self.change_rows = [
             (Event._meta.get_field(name).verbose_name, _shown(self.initial.get(name)), _shown(new))
             for name, new in changes.items()
@@ -96,7 +95,7 @@ class EventForm(forms.ModelForm):
 
     @property
     def recipient_rows(self):
-        labels = dict(Registration.Status.choices)
+        labels = dict(selectors.Status.choices)
         return [(labels[status], n) for status, n in self.recipient_counts.items()]
 
     @property
@@ -275,12 +274,12 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
                 can_see_questions=permissions.can_see_people(user),
                 can_record_attendance=permissions.can_record_attendance(user),
                 can_write_to_registrants=permissions.can_write_to_registrants(user),
-                registrant_messages=outreach.sent_messages(obj, limit=10)
+                registrant_messages=selectors.sent_messages(obj, limit=10)
                 if permissions.can_write_to_registrants(user)
                 else [],
                 feedback_results=feedback.results(obj) if obj.starts_at <= now() else None,
                 change_notices=[
-                    (notice, services.mailed_count(notice)) for notice in obj.changes.all()[:5]
+                    (notice, selectors.mailed_count(notice)) for notice in obj.changes.all()[:5]
                 ],
             )
         # By keyword: django-nested-admin's render_change_form takes obj as its third argument.

@@ -102,10 +102,17 @@ class Event(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     # "called off", not "cancelled": that word belongs to registrations.
     is_cancelled = models.BooleanField(_("called off"), default=False)
+    # The start before the last move of a published event (events.services.update_event),
+    # for search engines: only a new date or time is a rescheduling.
+    previous_starts_at = models.DateTimeField(
+        _("previously announced start"), null=True, blank=True, editable=False
+    )
     # Raised whenever the date or place changes, so calendar clients replace their copy.
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     # Seats held (Registration.SEAT_HOLDING), changed only by registrations/services.py
-    # under this row's lock, so that a registration never counts the registrations.
+    # under this row's lock, so that a registration never counts the registrations. It
+    # lives on the event row, not in registrations, because it is what that lock
+    # protects: the counter and the lock are one row, read and written together.
     seats_held = models.PositiveIntegerField(_("seats held"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -9,9 +9,11 @@ when even the template fails, so that the middlewares around them add our header
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpResponse
 from django.template import loader
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +35,22 @@ def _page(template_name, status):
 
 
 def bad_request(request, exception):
-    return _page("400.html", 400)
+    """The 400 page; the site's handler400 is ``events.api.bad_request``, which answers
+    the API's addresses in JSON and every other with this page.
+
+    A bad request may be refused before the language middleware has chosen the visitor's
+    language (a NUL byte, a bad Host), and the thread still speaks the last request's:
+    the page asks the request itself.
+    """
+    with translation.override(language_of(request)):
+        return _page("400.html", 400)
+
+
+def language_of(request):
+    try:
+        return translation.get_language_from_request(request)
+    except Exception:  # a request too broken to say: the default language
+        return settings.LANGUAGE_CODE
 
 
 def permission_denied(request, exception):

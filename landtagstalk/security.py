@@ -46,3 +46,14 @@ def client_ip(request):
         if address:
             return address
     return parse_address(request.META.get("REMOTE_ADDR", "")) or None
+
+
+def allow_framing(response):
+    """The frame rules of the settings of now (``DJANGO_EMBED_ORIGINS``) for an embed page;
+    the page cache asks again for each answer, so a kept page never carries old ones."""
+    origins = settings.EMBED_ORIGINS
+    response._csp_replace = {"frame-ancestors": origins or ["'none'"]}
+    # Browsers that know frame-ancestors ignore X-Frame-Options, older ones would refuse
+    # every frame: the CSP alone decides where origins are allowed.
+    response.xframe_options_exempt = bool(origins)
+    return response

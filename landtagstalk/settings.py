@@ -10,6 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .log_format import log_format
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -24,18 +26,42 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def cache_config(url):
-    """A CACHES entry from a URL: empty or db://[table], locmem://, redis://host:port/db."""
+def cache_config(url, *, purpose=""):
+    """A CACHES entry from a URL: empty or db://[table], locmem://, redis://host:port/db.
+
+    With a ``purpose`` the entry keeps its keys apart from the others in the same store:
+    a table of its own (``landtagstalk_<purpose>``, created by the migrations), its own
+    memory, or its own key prefix in Redis.
+    """
     parts = urlsplit(url)
     if parts.scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        config = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {**config, "LOCATION": purpose} if purpose else config
     if parts.scheme in {"", "db"}:
         table = (parts.netloc + parts.path).strip("/") or "landtagstalk_cache"
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": f"landtagstalk_{purpose}" if purpose else table,
+            # Culled only beyond this; Django's default of 300 is a small site's.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     if parts.scheme in {"redis", "rediss"}:
         # Django's own RedisCache; it needs the redis package (pip install ".[redis]").
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": purpose,
+        }
     raise ImproperlyConfigured(f"DJANGO_CACHE_URL: unknown cache scheme {parts.scheme!r}")
+
+
+def page_entries(megabytes):
+    """This process's memory for whole pages and fragments, bounded by size."""
+    return {
+        "BACKEND": "landtagstalk.page_cache.PageEntries",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_BYTES": megabytes * 2**20, "MAX_ENTRIES": 1_000_000},
+    }
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -91,6 +117,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "landtagstalk.errors.RefuseNulMiddleware",
+    "events.api.PreflightMiddleware",
+    # Above the page cache: the framing headers of a kept page follow the settings of now.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "landtagstalk.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,7 +128,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -188,6 +216,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail: SMTP when EMAIL_HOST is set, the console otherwise.
+# The Date header in local time with its offset (+0100/+0200), not "-0000" (unknown).
+EMAIL_USE_LOCALTIME = True
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -287,6 +317,9 @@ AUTHENTICATION_BACKENDS = [
 # Staff log in only to the admin; a refused or missing next= lands there, not on
 # Django's /accounts/profile/, which this project does not have.
 LOGIN_REDIRECT_URL = "admin:index"
+# The one-time link of `manage.py createstaff` (landtagstalk/staff_accounts.py): 72 hours,
+# a weekend, for a person to set their password.
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=1)
@@ -298,24 +331,41 @@ AXES_CLIENT_IP_CALLABLE = "landtagstalk.security.client_ip"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
-# Cache: shared by all processes and app servers, so that the rate limit counts once
-# whatever the number of workers: in the database by default (its table comes with
-# the migrations), or in Redis (DJANGO_CACHE_URL=redis://host:6379/0). A per-process
-# cache (locmem://) makes check --deploy warn.
-CACHES = {"default": cache_config(os.environ.get("DJANGO_CACHE_URL", ""))}
+# Caches by purpose. "default" and "ratelimit" are shared by all processes and app
+# servers (DJANGO_CACHE_URL: the database by default, their tables come with the
+# migrations; or Redis, redis://host:6379/0, with its own key prefix per purpose):
+# - default: the page cache's content versions (and what /healthz writes and reads);
+# - ratelimit: the rate-limit counters, in a store nothing else fills, so that no flood
+#   of pages or pictures evicts a client's count;
+# - pages: whole public pages, fragments and share images, in each process's memory,
+#   bounded by PAGE_CACHE_MB: a page from the cache costs no query and no round trip.
+# Login lockouts (django-axes) are rows of its own tables, never evicted.
+# A per-process cache (locmem://) makes check --deploy warn.
+_CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+CACHES = {
+    "default": cache_config(_CACHE_URL),
+    "ratelimit": cache_config(_CACHE_URL, purpose="ratelimit"),
+    "pages": page_entries(int(os.environ.get("PAGE_CACHE_MB", "64"))),
+}
 
 # Whole public pages for visitors without a session (landtagstalk/page_cache.py names which
-# pages, and which changes make them stale). A change
-# of an event or a registration shows at once where the cache is shared; a per-process
-# cache only learns of changes made in its own process, so its pages live 10 seconds.
-# 0 turns it off.
+# pages, and which changes make them stale). A change shows at once in the process that
+# made it and within 2 seconds in every other, which read the shared content versions at
+# most once a second; with a per-process default cache (locmem://) the others never
+# learn of it, so pages live 10 seconds there. 0 turns it off.
 _SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if _SHARED_CACHE else 10))
 
+# One format for Django's log and gunicorn's (landtagstalk/log_format.py): text lines or,
+# with DJANGO_LOG_FORMAT=json, one JSON object per line; an ISO 8601 time with its offset.
+try:
+    LOG_FORMAT = log_format()
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from error
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {"plain": {"()": "landtagstalk.log_format.formatter"}},
     "filters": {"redact_tokens": {"()": "landtagstalk.redaction.RedactTokensFilter"}},
     "handlers": {
         "console": {

@@ -9,9 +9,9 @@ from django.views.generic import RedirectView
 
 from events import api
 
-from . import views
+from . import staff_accounts, views
 
-handler400 = "landtagstalk.errors.bad_request"
+handler400 = "events.api.bad_request"
 handler403 = "landtagstalk.errors.permission_denied"
 handler404 = "landtagstalk.errors.page_not_found"
 handler500 = "landtagstalk.errors.server_error"
@@ -21,6 +21,17 @@ admin.site.site_title = _("LandtagsTalk administration")
 admin.site.index_title = _("Events and registrations")
 
 urlpatterns = [
+    # Before the admin site, whose catch-all would answer these paths.
+    path(
+        "admin/set-password/<uidb64>/<token>/",
+        staff_accounts.SetPasswordView.as_view(),
+        name="staff_set_password",
+    ),
+    path(
+        "admin/set-password/done/",
+        staff_accounts.SetPasswordDoneView.as_view(),
+        name="staff_set_password_done",
+    ),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("api/v1/openapi.json", api.openapi_json, name="api_openapi"),
@@ -29,6 +40,7 @@ urlpatterns = [
     path("api/v1/", api.api.urls),
     path("language/<str:language>/", views.switch_language, name="switch_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include("registrations.urls")),
     path("", include("events.urls")),
 ]

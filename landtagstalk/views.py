@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
@@ -32,6 +34,16 @@ def switch_language(request, language):
         httponly=True,
         samesite="Lax",
     )
+    return response
+
+
+def favicon(request):
+    """``/favicon.ico``, which browsers and crawlers ask for whatever a page names.
+
+    A temporary redirect: the static address changes with the icon (the manifest's hash).
+    """
+    response = HttpResponseRedirect(static("img/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=86400)
     return response
 
 

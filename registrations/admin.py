@@ -59,8 +59,8 @@ class RegistrationAdminForm(forms.ModelForm):
         email = normalise_email(self.cleaned_data["email"])
         registration = self.instance
         taken = (
-            Registration.objects.active()
-            .filter(event_id=registration.event_id, email=email, purged_at__isnull=True)
+            Registration.objects.mailable()
+            .filter(event_id=registration.event_id, email=email)
             .exclude(pk=registration.pk)
         )
         if registration.status != Registration.Status.CANCELLED and taken.exists():
@@ -397,7 +397,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             gettext("Messages to registrants"),
             form=form,
             preview=preview,
-            sent_messages=outreach.sent_messages(event, limit=50),
+            sent_messages=selectors.sent_messages(event, limit=50),
         )
         return TemplateResponse(
             request, "admin/registrations/registration/messages.html", context
@@ -428,7 +428,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark as attended"), permissions=["attendance"])
     def mark_attended(self, request, queryset):
-        changed = attendance.mark_attended(registrations=queryset.filter(purged_at__isnull=True))
+        changed = attendance.mark_attended(registrations=queryset.live())
         self.message_user(
             request,
             gettext("%(count)s registrations marked as attended.") % {"count": changed},

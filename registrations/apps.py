@@ -9,7 +9,7 @@ class RegistrationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from . import checks, subscriptions  # noqa: F401
+        from . import changes, checks, subscriptions  # noqa: F401  (checks, signal receivers)
 
         post_save.connect(
             subscriptions.announce_if_published,

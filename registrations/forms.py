@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from landtagstalk.validators import validate_visible
 
 from . import attendance, outreach
-from .models import PanelQuestion, RegistrantMessage
+from .models import PanelQuestion, RegistrantMessage, Registration
 
 # Line and paragraph separators break mail headers and calendar lines like CR/LF do.
 LINE_BREAKING = {"\u2028", "\u2029", "\u0085"}
@@ -66,36 +66,41 @@ def _consent_label(event):
 consent_label = lazy(_consent_label, SafeString)
 
 
+def max_length(name):
+    """The length the model allows for field ``name``: the form refuses what it cannot store."""
+    return Registration._meta.get_field(name).max_length
+
+
 class RegistrationForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
-        max_length=100,
+        max_length=max_length("first_name"),
         validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Last name"),
-        max_length=100,
+        max_length=max_length("last_name"),
         validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     email = forms.EmailField(
         label=_("E-mail address"),
-        max_length=254,
+        max_length=max_length("email"),
         help_text=_("We send you a link to confirm your registration."),
         validators=[validate_single_line],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     organisation = forms.CharField(
         label=_("Organisation or municipality (optional)"),
-        max_length=200,
+        max_length=max_length("organisation"),
         required=False,
         validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     question = forms.CharField(
         label=_("Your question for the panel (optional)"),
-        max_length=1000,
+        max_length=max_length("question"),
         required=False,
         validators=[validate_text],
         help_text=_("Up to 1000 characters. Some questions are answered during the event."),

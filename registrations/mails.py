@@ -2,12 +2,14 @@
 
 import datetime
 import re
+from email.header import Header
+from email.message import Message
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,20 +19,41 @@ from events.ical import build_calendar
 from events.models import Event, EventChange
 from events.templatetags.events_tags import time_span
 
-from .models import Registration
+from .models import MessageDelivery, Registration
+
+
+class MailKind(models.TextChoices):
+    """The mails a registrant gets; each names its templates ``registrations/email/<kind>``."""
+
+    CONFIRM_ADDRESS = "confirm_address"
+    ALREADY_REGISTERED = "already_registered"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    PROMOTED = "promoted"
+    CANCELLED = "cancelled"
+    REMINDER = "reminder"
+    EVENT_CHANGED = "event_changed"
+    EVENT_CANCELLED = "event_cancelled"
+    MESSAGE = "message"
+
 
 SUBJECTS = {
-    "confirm_address": lambda: _("Please confirm your registration"),
-    "already_registered": lambda: _("Your registration"),
-    "confirmed": lambda: _("Your registration is confirmed"),
-    "waitlisted": lambda: _("You are on the waiting list"),
-    "promoted": lambda: _("A seat has become free for you"),
-    "cancelled": lambda: _("Your registration has been cancelled"),
-    "reminder": lambda: _("Reminder"),
+    MailKind.CONFIRM_ADDRESS: lambda: _("Please confirm your registration"),
+    MailKind.ALREADY_REGISTERED: lambda: _("Your registration"),
+    MailKind.CONFIRMED: lambda: _("Your registration is confirmed"),
+    MailKind.WAITLISTED: lambda: _("You are on the waiting list"),
+    MailKind.PROMOTED: lambda: _("A seat has become free for you"),
+    MailKind.CANCELLED: lambda: _("Your registration has been cancelled"),
+    MailKind.REMINDER: lambda: _("Reminder"),
 }
 
 # Mails that carry the join link and the personal calendar file.
-WITH_JOIN_LINK = {"confirmed", "promoted", "reminder"}
+WITH_JOIN_LINK = {MailKind.CONFIRMED, MailKind.PROMOTED, MailKind.REMINDER}
+# The placeholders of a message staff write (outreach), filled in for each recipient.
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+PLACEHOLDERS = (
+    "first_name", "personal_link", "join_link", "documentation_link", "feedback_link"
+)
 
 
 def personal_url(registration):
@@ -44,6 +67,21 @@ def confirm_url(registration):
 def one_line(text):
     """Header values on one line: no CR, LF or other line breaks can end a header."""
     return " ".join(str(text).split())
+
+
+def fill_in(text, *, registration, personal_url):
+    """``text`` with the placeholders of one registrant; nothing else is interpreted."""
+    values = {
+        "first_name": registration.first_name,
+        "personal_link": personal_url,
+        "join_link": registration.join_url,
+        "documentation_link": settings.SITE_URL
+        + registration.event.get_absolute_url()
+        + "#documentation-heading",
+        "feedback_link": settings.SITE_URL
+        + reverse("registrations:feedback", args=[registration.token]),
+    }
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
 
 
 def greeting_name(registration):
@@ -60,6 +98,23 @@ def tidy(text):
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+class Mail(EmailMultiAlternatives):
+    """Django's mail with a Subject folded as RFC 5322 folds it.
+
+    Django encodes the subject without its header name, so a long one starts with a fold
+    right after "Subject:", which mail programs read as a leading space.
+    """
+
+    def message(self):
+        message = super().message()
+        subject = one_line(self.subject)  # no line break of its own can end the header
+        charset = "us-ascii" if subject.isascii() else "utf-8"
+        del message["Subject"]
+        # Past Django's __setitem__, which would encode it once more, without the name.
+        Message.__setitem__(message, "Subject", Header(subject, charset, header_name="Subject"))
+        return message
+
+
 def new_message(*, subject, body, to):
     """A mail with the headers every mail of ours carries.
 
@@ -71,7 +126,7 @@ def new_message(*, subject, body, to):
         "X-Auto-Response-Suppress": "All",
         "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
     }
-    return EmailMultiAlternatives(
+    return Mail(
         subject=one_line(subject),
         body=body,
         to=to,
@@ -112,9 +167,9 @@ def render_mail(registration, template, *, subject, header_subject, **extra):
 def deliver(*, registration_id, kind):
     """Render mail ``kind`` for a registrant and send it; False when there is no one to mail."""
     registration = (
-        Registration.objects.select_related("event").filter(pk=registration_id).first()
+        Registration.objects.live().select_related("event").filter(pk=registration_id).first()
     )
-    if registration is None or registration.purged_at or not registration.token:
+    if registration is None:
         return False
     event = registration.event
     with translation.override(registration.language):
@@ -136,7 +191,7 @@ def deliver(*, registration_id, kind):
             message.attach(
                 f"{event.slug}.ics", personal_calendar(registration), "text/calendar"
             )
-        elif kind == "cancelled":
+        elif kind == MailKind.CANCELLED:
             # Takes the entry out of a calendar the confirmation mail put it in.
             message.attach(
                 f"{event.slug}.ics",
@@ -182,7 +237,14 @@ def change_lines(change, *, confirmed):
         before, after = values["location"]
         lines.append((_("Place"), before or "–", after or "–"))
     if "online_url" in values and confirmed:
-        lines.append((_("Join link"), _("the previous link"), _("a new link (below)")))
+        before, after = values["online_url"]
+        lines.append(
+            (
+                _("Join link"),
+                _("the previous link") if before else _("not known yet"),
+                _("a new link (below)") if after else _("none for now"),
+            )
+        )
     return lines
 
 
@@ -206,20 +268,14 @@ def send_change_mail(*, registration_id, change_id):
     if change is None:
         return False
     with transaction.atomic():
-        registration = (
-            Registration.objects.select_for_update()
-            .filter(pk=registration_id, change_mailed_sequence__lt=change.sequence)
-            .first()
-        )
-        if registration is None:
+        # The update locks the row: a second worker waits here, then marks nothing.
+        marked = Registration.objects.filter(
+            pk=registration_id, change_mailed_sequence__lt=change.sequence
+        ).update(change_mailed_sequence=change.sequence)
+        if not marked:
             return False
-        registration.change_mailed_sequence = change.sequence
-        registration.save(update_fields=["change_mailed_sequence"])
-        if (
-            registration.purged_at
-            or not registration.token
-            or registration.status == Registration.Status.CANCELLED
-        ):
+        registration = Registration.objects.mailable().filter(pk=registration_id).first()
+        if registration is None:
             return False
         registration.event = change.event
         _send_change(registration, change)
@@ -228,7 +284,7 @@ def send_change_mail(*, registration_id, change_id):
 
 def _send_change(registration, change):
     event = registration.event
-    kind = "event_cancelled" if change.cancelled else "event_changed"
+    kind = MailKind.EVENT_CANCELLED if change.cancelled else MailKind.EVENT_CHANGED
     confirmed = registration.status == Registration.Status.CONFIRMED
     with translation.override(registration.language):
         subject = (
@@ -253,9 +309,6 @@ def _send_change(registration, change):
 
 def send_registrant_message(*, delivery_id):
     """Send one recipient a message staff wrote, once: False when there is nothing to send."""
-    from .models import MessageDelivery
-    from .outreach import fill_in
-
     with transaction.atomic():
         delivery = (
             MessageDelivery.objects.select_for_update()
@@ -267,14 +320,12 @@ def send_registrant_message(*, delivery_id):
         delivery.sent_at = timezone.now()
         delivery.save(update_fields=["sent_at"])
         registration = (
-            Registration.objects.select_related("event").filter(pk=delivery.registration_id)
-        ).first()
-        if (
-            registration is None
-            or registration.purged_at
-            or not registration.token
-            or registration.status == Registration.Status.CANCELLED
-        ):
+            Registration.objects.mailable()
+            .select_related("event")
+            .filter(pk=delivery.registration_id)
+            .first()
+        )
+        if registration is None:
             return False
         message = delivery.message
         link = personal_url(registration)
@@ -282,7 +333,7 @@ def send_registrant_message(*, delivery_id):
             subject = fill_in(message.subject, registration=registration, personal_url=link)
             mail = render_mail(
                 registration,
-                "message",
+                MailKind.MESSAGE,
                 subject=subject,
                 header_subject=subject,
                 body=fill_in(message.body, registration=registration, personal_url=link),

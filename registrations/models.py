@@ -64,6 +64,21 @@ PERSONAL_FIELDS = {
 }
 
 
+class Status(models.TextChoices):
+    """``Registration.Status``; at module level so that the constraints in Meta name it."""
+
+    PENDING = "pending", _("Pending confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A live registration still has its person: the purge sets purged_at and clears the token.
+LIVE = Q(purged_at__isnull=True)
+# A mailable one is live and not cancelled; an address has one per event (the constraint).
+MAILABLE = ~Q(status=Status.CANCELLED) & LIVE
+
+
 class RegistrationQuerySet(models.QuerySet):
     def holding_seats(self):
         return self.filter(status__in=Registration.SEAT_HOLDING)
@@ -71,13 +86,17 @@ class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)
 
+    def live(self):
+        """Registrations whose personal data (and personal link) are not erased."""
+        return self.filter(LIVE)
+
+    def mailable(self):
+        """Live registrations not cancelled: those a mail about the event may reach."""
+        return self.filter(MAILABLE)
+
 
 class Registration(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending confirmation")
-        CONFIRMED = "confirmed", _("Confirmed")
-        WAITLISTED = "waitlisted", _("Waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = Status
 
     class CancelReason(models.TextChoices):
         BY_REGISTRANT = "registrant", _("Cancelled by the registrant")
@@ -150,7 +169,7 @@ class Registration(models.Model):
             # The unconfirmed seats of one client, counted under the event lock.
             models.Index(
                 fields=["event", "client_hash"],
-                condition=Q(status="pending"),
+                condition=Q(status=Status.PENDING),
                 name="registration_client_pending",
             ),
         ]
@@ -158,7 +177,7 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 "event",
                 Lower("email"),
-                condition=~Q(status="cancelled") & Q(purged_at__isnull=True),
+                condition=MAILABLE,
                 name="registration_unique_active_email",
                 violation_error_message=_("This address is already registered for the event."),
             ),

@@ -162,8 +162,3 @@ def merge_question(*, duplicate: PanelQuestion, into: PanelQuestion) -> PanelQue
         duplicate.save(update_fields=["merged_into"])
     return into
 
-
-def erase_questions(*, registrations) -> None:
-    """A person's questions and votes go with their personal data (delete-my-data, purge)."""
-    QuestionVote.objects.filter(registration__in=registrations).delete()
-    PanelQuestion.objects.filter(registration__in=registrations).delete()

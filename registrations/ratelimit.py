@@ -5,8 +5,9 @@ so this is the small fixed-window counter it would be. The client address is the
 the admin login lockout uses: REMOTE_ADDR, or behind the operator's own proxies
 (``DJANGO_TRUSTED_PROXY_COUNT``) the entry they appended to X-Forwarded-For.
 
-The default cache is the database cache, shared by all workers and app servers, so the
-limit is the same whatever their number.
+The counters live in the "ratelimit" cache: the database cache's own table (or Redis),
+shared by all workers and app servers, so the limit is the same whatever their number,
+and filled by nothing else, so no flood of pages evicts a count.
 """
 
 import contextlib
@@ -23,7 +24,7 @@ def is_limited(request, *, scope, limit, window):
     """Count this request; True when the client made more than ``limit`` in ``window`` s."""
     if not settings.RATELIMIT_ENABLE:
         return False
-    cache = caches["default"]
+    cache = caches["ratelimit"]
     key = f"ratelimit:{scope}:{client_ip(request) or ''}"
     # add() starts a window only if none runs.
     cache.add(key, 0, timeout=window)

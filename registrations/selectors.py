@@ -11,13 +11,16 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from events.models import Event
+from events.models import Event, EventChange
 
-from .models import PanelQuestion, QuestionVote, Registration
+from .models import PanelQuestion, PurgeLog, QuestionVote, Registration
+from .notices import NOTICE_FIELDS as NOTICE_FIELDS  # for the admin's confirmation box
+from .notices import notice_fields, recipients
 
 Status = Registration.Status
 
@@ -39,7 +42,7 @@ class RegistrationState:
         NOT_OPEN = "not_open", _("Registration not open yet")
         CLOSED = "closed", _("Registration closed")
         PAST = "past", _("Took place")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
         UNPUBLISHED = "unpublished", _("Not published")
 
     code: Code
@@ -104,6 +107,23 @@ def counts(event) -> dict:
         )
     )
     return figures
+
+
+def registrations_by_day(event) -> dict:
+    """{local day: registrations made that day} of ``event``, days without any left out."""
+    rows = (
+        Registration.objects.filter(event=event)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .order_by("day")
+    )
+    return {row["day"]: row["count"] for row in rows}
+
+
+def last_purge(event) -> PurgeLog | None:
+    """The latest deletion of personal data of ``event``, or None."""
+    return PurgeLog.objects.filter(event=event).first()
 
 
 def with_status_counts(events):
@@ -190,3 +210,34 @@ def questions_for_registrant(registration):
     for question in result:
         question.is_own = question.registration_id == registration.pk
     return result
+
+
+def recipient_counts(*, event: Event, changes: dict) -> dict[str, int]:
+    """Per status, how many registrants a change of ``event`` to ``changes`` would mail.
+
+    Empty when the change needs no mail: the admin asks to confirm only otherwise.
+    """
+    changed = [name for name, value in changes.items() if getattr(event, name) != value]
+    fields = notice_fields(changed, cancelled=changes.get("is_cancelled", event.is_cancelled))
+    if not fields or event.pk is None:
+        return {}
+    rows = recipients(event, fields).values("status").annotate(n=Count("pk")).order_by()
+    return {row["status"]: row["n"] for row in rows if row["n"]}
+
+
+def mailed_count(notice: EventChange) -> int:
+    """How many registrants have the mail of ``notice`` (or of a later change) by now."""
+    mailed = Registration.objects.filter(
+        event_id=notice.event_id, change_mailed_sequence__gte=notice.sequence
+    ).count()
+    return min(mailed, notice.recipient_count)
+
+
+def sent_messages(event, *, limit):
+    """The latest messages of ``event`` as (message, mails sent so far): one query."""
+    messages = (
+        event.messages.select_related("sender")
+        .annotate(sent=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)))
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [(message, message.sent) for message in messages]

@@ -23,10 +23,12 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from events.models import Event
+from events.services import lock_event  # the one lock of an event, also of its seats
 from landtagstalk import page_cache
 
-from . import questions, tasks
-from .models import PERSONAL_FIELDS, Registration, normalise_email
+from . import erasure, questions, tasks
+from .mails import MailKind
+from .models import Registration, normalise_email
 from .selectors import RegistrationState, closed_because, moves_up_from_waiting_list, seats_left
 
 Status = Registration.Status
@@ -34,22 +36,19 @@ Status = Registration.Status
 ALREADY_REGISTERED_MAIL_EVERY = timedelta(hours=1)
 
 
-def lock_event(event):
-    """Read the event again with its row locked; ``event`` is its pk or a queryset of it.
-
-    The one lock of all seat changes, and of the purge, which must not race with them.
-    """
-    events = event if isinstance(event, QuerySet) else Event.objects.filter(pk=event)
-    return events.select_for_update().get()
-
-
 def _send_later(registration, kind):
     tasks.enqueue_mail(registration_id=registration.pk, kind=kind)
 
 
 def _hold_seats(event, change):
-    """Add ``change`` to the event's counter of seats held; the caller holds the event lock."""
+    """Add ``change`` to the event's counter of seats held; the caller holds the event lock.
+
+    The cached public pages go stale only when the event becomes full or takes
+    registrations again: the seats they show are at most a few seconds old anyway
+    (landtagstalk/page_cache.py).
+    """
     if change:
+        was_full = seats_left(event) == 0
         # F(): even without the lock (the concurrency tests' negative control) no change
         # of the counter itself is lost. Never below 0: a counter that drifted (rows
         # changed by hand) must not stop a cancellation; recount_seats reports it.
@@ -57,12 +56,8 @@ def _hold_seats(event, change):
             seats_held=Greatest(F("seats_held") + change, Value(0))
         )
         event.seats_held = max(event.seats_held + change, 0)
-
-
-def _seats_changed():
-    # bulk_update() and update() send no post_save signal; the cached public pages show
-    # the seats left. (A saved or deleted registration bumps them through its signal.)
-    page_cache.mark_stale_on_commit()
+        if (seats_left(event) == 0) != was_full:
+            page_cache.mark_stale_on_commit(event)
 
 
 def client_hash(address: str | None) -> str:
@@ -190,7 +185,7 @@ def register(
             questions.record_form_question(registration)
             if registration.holds_seat:
                 _hold_seats(event, 1)
-            _send_later(registration, "confirm_address")
+            _send_later(registration, MailKind.CONFIRM_ADDRESS)
             return registration, True
     except IntegrityError:
         with transaction.atomic():
@@ -207,7 +202,7 @@ def register(
             if last_mail is None or last_mail <= now - ALREADY_REGISTERED_MAIL_EVERY:
                 existing.already_registered_mail_at = now
                 existing.save(update_fields=["already_registered_mail_at"])
-                _send_later(existing, "already_registered")
+                _send_later(existing, MailKind.ALREADY_REGISTERED)
         return existing, False
 
 
@@ -216,13 +211,9 @@ def _active_registration(event, email):
     # lower() on both sides and no ordering, as in the constraint, so that its index
     # answers instead of a scan of the event's registrations.
     found = (
-        Registration.objects.active()
+        Registration.objects.mailable()
         .alias(email_lower=Lower("email"))
-        .filter(
-            event=event,
-            email_lower=Lower(Value(normalise_email(email))),
-            purged_at__isnull=True,
-        )
+        .filter(event=event, email_lower=Lower(Value(normalise_email(email))))
         .order_by()[:1]
     )
     return found[0] if found else None
@@ -266,12 +257,12 @@ def _confirm_address(registration, *, event, now):
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
         registration.save()
-        _send_later(registration, "confirmed")
+        _send_later(registration, MailKind.CONFIRMED)
     else:
         registration.save()
         promoted = _promote(event, now=now, confirming=registration)
         if registration.pk not in {moved.pk for moved in promoted}:
-            _send_later(registration, "waitlisted")
+            _send_later(registration, MailKind.WAITLISTED)
 
 
 def cancel(
@@ -280,21 +271,28 @@ def cancel(
     reason: str = Registration.CancelReason.BY_REGISTRANT,
     now=None,
 ) -> Registration:
-    """Cancel a registration; a freed seat goes to the waiting list."""
+    """Cancel a registration; a freed seat goes to the waiting list.
+
+    Not after the event: what took place stays as it was (and the seat would go to nobody).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         event = lock_event(registration.event_id)
+        if event.is_over(now):
+            raise ValidationError(
+                _("The event is over: the registration can no longer be cancelled."),
+                code="over",
+            )
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         _cancel(registration, event=event, reason=reason, now=now, notify=True)
         return registration
 
 
 def erase_personal_data(*, registration: Registration, now=None) -> Registration:
-    """Cancel a registration and erase its personal data (Art. 17 DSGVO).
+    """Cancel a registration and erase its personal data (Art. 17 DSGVO), in one transaction.
 
-    The seat goes to the waiting list as with any cancellation. What stays is what
-    counts: the event, the status and the timestamps, without a person behind them.
-    No mail is sent, for there is no address left to send it to.
+    The seat goes to the waiting list as with any cancellation; what is erased is decided
+    in ``erasure``. No mail is sent, for there is no address left to send it to.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -307,12 +305,9 @@ def erase_personal_data(*, registration: Registration, now=None) -> Registration
             now=now,
             notify=False,
         )
-        for field, value in PERSONAL_FIELDS.items():
-            setattr(registration, field, value)
-        registration.purged_at = now
-        registration.save()
-        questions.erase_questions(registrations=[registration])
-        return registration
+        erasure.erase(Registration.objects.filter(pk=registration.pk), now=now)
+    registration.refresh_from_db()
+    return registration
 
 
 def _cancel(registration, *, event, reason, now, notify):
@@ -327,7 +322,7 @@ def _cancel(registration, *, event, reason, now, notify):
     registration.save()
     _hold_seats(event, -freed)
     if notify:
-        _send_later(registration, "cancelled")
+        _send_later(registration, MailKind.CANCELLED)
     _promote(event, now=now)
 
 
@@ -342,7 +337,6 @@ def recount_seats(*, event: Event) -> tuple[int, int]:
         was = locked.seats_held
         real = Registration.objects.filter(event=locked).holding_seats().count()
         _hold_seats(locked, real - was)
-        _seats_changed()
     event.seats_held = real
     return was, real
 
@@ -382,7 +376,6 @@ def _expire(registrations, *, event, now):
         registrations, ["status", "cancel_reason", "cancelled_at", "expires_at", "client_hash"]
     )
     _hold_seats(event, -freed)
-    _seats_changed()
     _promote(event, now=now)
     return len(registrations)
 
@@ -411,9 +404,7 @@ def _promote(event, *, now, confirming=None):
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
         is_confirming = confirming is not None and registration.pk == confirming.pk
-        _send_later(registration, "confirmed" if is_confirming else "promoted")
+        _send_later(registration, MailKind.CONFIRMED if is_confirming else MailKind.PROMOTED)
     Registration.objects.bulk_update(promoted, ["status", "confirmed_at"])
     _hold_seats(event, len(promoted))
-    if promoted:
-        _seats_changed()
     return promoted

@@ -96,7 +96,7 @@ class RegistrationDoneView(TemplateView):
 
 
 def private_page(view):
-    """Pages behind a token: never cached, and the token never leaks as a referrer.
+    """Pages behind a token: never cached, never indexed, the token never leaks as a referrer.
 
     Not "no-referrer": with it, browsers send "Origin: null" with the page's own
     forms, and Django's CSRF check rightly refuses them.
@@ -106,6 +106,7 @@ def private_page(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Referrer-Policy"] = "same-origin"
+        response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
     return never_cache(wrapped)
@@ -120,7 +121,7 @@ class TokenView(DetailView):
     context_object_name = "registration"
 
     def get_queryset(self):
-        return Registration.objects.select_related("event").filter(purged_at__isnull=True)
+        return Registration.objects.live().select_related("event")
 
     def get_context_data(self, **kwargs):
         registration = self.object
@@ -128,10 +129,21 @@ class TokenView(DetailView):
         return super().get_context_data(
             event=registration.event,
             event_accepts_registrations=state.accepts_registrations,
+            may_cancel=may_cancel(registration),
             shows_join_link=bool(registration.join_url),
             offers_feedback=feedback.may_give_feedback(registration),
             **kwargs,
         )
+
+
+def may_cancel(registration):
+    """Whether the personal page offers to cancel: not when cancelled, called off or over."""
+    event = registration.event
+    return (
+        registration.status != Registration.Status.CANCELLED
+        and not event.is_cancelled
+        and not event.is_over()
+    )
 
 
 class RegistrationManageView(TokenView):
@@ -232,14 +244,24 @@ class RegistrationCancelView(TokenView):
         if registration.event.is_cancelled:
             # Nothing to cancel: the event itself is off, and the personal page says so.
             return redirect(registration.personal_path)
+        if registration.event.is_over():
+            messages.info(
+                request, _("The event is over: the registration can no longer be cancelled.")
+            )
+            return redirect(registration.personal_path)
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         registration = self.get_object()
         if registration.event.is_cancelled:
             return redirect(registration.personal_path)
-        registration = services.cancel(registration=registration)
-        messages.success(request, _("Your registration has been cancelled."))
+        try:
+            registration = services.cancel(registration=registration)
+        except ValidationError as error:
+            # The event ended while the page was open.
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Your registration has been cancelled."))
         return redirect(registration.personal_path)
 
 
@@ -315,10 +337,7 @@ class RegistrationDeleteView(TokenView):
     template_name = "registrations/registration_delete.html"
 
     def post(self, request, *args, **kwargs):
-        registration = self.get_object()
-        # The written feedback is personal data too; the rating stays, like the counts.
-        feedback.erase_feedback_text(registrations=Registration.objects.filter(pk=registration.pk))
-        services.erase_personal_data(registration=registration)
+        services.erase_personal_data(registration=self.get_object())
         return redirect("registrations:deleted")
 
 
@@ -329,8 +348,7 @@ class RegistrationDeletedView(TemplateView):
 @private_page
 def registration_calendar(request, token):
     registration = get_object_or_404(
-        Registration.objects.select_related("event").filter(purged_at__isnull=True),
-        token=token,
+        Registration.objects.live().select_related("event"), token=token
     )
     with translation.override(registration.language):
         content = mails.personal_calendar(registration)

@@ -32,12 +32,18 @@ def participant_manager(staff_user):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate-limit counters live in the cache; each test starts with none."""
-    from django.core.cache import cache
+    """Rate-limit counters and pages live in the caches; each test starts with none."""
+    from django.core.cache import caches
 
-    cache.clear()
+    from landtagstalk.page_cache import VERSIONS
+
+    for cache in caches.all():
+        cache.clear()
+    VERSIONS.forget()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
+    VERSIONS.forget()
 
 
 def recounting(function):

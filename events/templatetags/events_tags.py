@@ -87,10 +87,3 @@ def highlight(text, query):
     """The text escaped, with the searched words in ``<mark>``."""
     return search.highlight(text, query)
 
-
-@register.simple_tag
-def embed_snippet(event=None):
-    """The HTML that shows ``event`` (or all upcoming events) on another website."""
-    from events.embed import snippet
-
-    return snippet(event)

@@ -20,7 +20,7 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 @pytest.fixture
 def demo_event(settings, live_server):
     settings.SITE_URL = live_server.url
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     return Event.objects.get()
 
 

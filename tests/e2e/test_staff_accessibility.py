@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def demo_event(live_server, settings):
     settings.SITE_URL = live_server.url
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     event = Event.objects.get()
     RegistrationFactory(event=event, question="Wie geht es weiter mit dem Breitband?")
     return event

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    call_command("loaddemo", stdout=StringIO())
+    call_command("loaddemo", "--force", stdout=StringIO())
     event = Event.objects.get()
     RegistrationFactory(event=event, first_name="<b>Max</b>", last_name="Ölmann")
     return event

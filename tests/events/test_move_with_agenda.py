@@ -83,7 +83,7 @@ def browser_post_data(html):
 
 
 def test_moving_the_start_moves_the_agenda_by_the_same_offset(client, admin_user):
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     event = Event.objects.get()
     before = [timezone.localtime(slot.starts_at).strftime("%H:%M") for slot in event.slots.all()]
     client.force_login(admin_user)
@@ -101,7 +101,7 @@ def test_moving_the_start_moves_the_agenda_by_the_same_offset(client, admin_user
 
 
 def test_a_slot_staff_retime_while_moving_the_event_keeps_the_typed_time(client, admin_user):
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     event = Event.objects.get()
     client.force_login(admin_user)
     url = reverse("admin:events_event_change", args=[event.pk])
@@ -119,7 +119,7 @@ def test_a_slot_staff_retime_while_moving_the_event_keeps_the_typed_time(client,
 
 
 def test_a_slot_left_outside_a_shortened_event_is_refused(client, admin_user):
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     event = Event.objects.get()
     client.force_login(admin_user)
     url = reverse("admin:events_event_change", args=[event.pk])

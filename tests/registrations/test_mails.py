@@ -1,5 +1,9 @@
 """The mails: text and HTML, in the registrant's language, safe headers, no stray join links."""
 
+import email
+import email.policy
+from email.utils import parsedate_to_datetime
+
 import pytest
 from django.core import mail
 from django.test import override_settings
@@ -148,3 +152,35 @@ def test_no_mail_for_erased_registration(event):
     services.erase_personal_data(registration=registration)
     assert not mails.deliver(registration_id=registration.pk, kind="cancelled")
     assert mail.outbox == []
+
+
+def test_date_header_carries_the_local_offset(event):
+    registration = RegistrationFactory(event=event)
+
+    message = send(registration, "confirm_address").message()
+
+    sent = parsedate_to_datetime(message["Date"])
+    assert not message["Date"].endswith("-0000")
+    assert sent.utcoffset() == timezone.localtime().utcoffset()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "LandtagsTalk: Digital.Bürgernah.Effizient. – Wie gestalten wir die Kommune der Zukunft?",
+        "LandtagsTalk: Digital Buergernah Effizient - Wie gestalten wir die Kommune der Zukunft",
+    ],
+)
+def test_long_subject_is_folded_without_a_leading_space(event, title):
+    event.title = title
+    event.save()
+    registration = RegistrationFactory(event=event)
+
+    raw = send(registration, "confirm_address").message().as_bytes()
+
+    headers = raw.split(b"\n\n")[0].decode("ascii").splitlines()
+    subject_line = next(line for line in headers if line.startswith("Subject:"))
+    assert subject_line.strip() != "Subject:"
+    assert all(len(line) <= 78 for line in headers)
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung: {title}"

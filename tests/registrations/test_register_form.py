@@ -1,6 +1,7 @@
 """The registration form: every bad input refused in plain German, nothing revealed."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -317,3 +318,12 @@ def test_honeypot_on_a_closed_event_shows_that_it_is_closed(client):
     EventFactory(slug="talk", is_cancelled=True)
     response = post(client, form_data(website="http://spam.example"))
     assert "Diese Veranstaltung wurde abgesagt." in response.content.decode()
+
+
+def test_form_has_a_meta_description(client, event):
+    page = client.get("/events/talk/register/").content.decode()
+
+    match = re.search(r'<meta name="description" content="([^"]*)">', page)
+    assert match
+    assert match.group(1).startswith(f"Anmeldung zu „{event.title}“, ")
+    assert match.group(1).endswith("Die Teilnahme ist kostenlos.")

@@ -14,7 +14,11 @@ DATABASE_CACHE = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "landtagstalk_cache",
-    }
+    },
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "landtagstalk_ratelimit",
+    },
 }
 
 
@@ -44,7 +48,7 @@ def test_an_office_of_fifty_behind_one_address_registers_within_the_hour():
 @pytest.mark.django_db(transaction=True)
 def test_database_cache_counts_parallel_requests_exactly(settings):
     settings.CACHES = DATABASE_CACHE
-    caches["default"].clear()
+    caches["ratelimit"].clear()
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.7")
 
     results, errors = run_at_once(

@@ -269,3 +269,26 @@ def test_german_dates_in_mails_read_uhr(event):
     )
     mails.deliver(registration_id=registration.pk, kind="confirm_address")
     assert "02.12.2026, 03:05 Uhr" in mail.outbox[-1].body
+
+
+def test_join_link_known_at_last_says_so_without_a_previous_link(
+    event, people, django_capture_on_commit_callbacks
+):
+    event.online_url = ""
+    event.save()
+
+    move(event, django_capture_on_commit_callbacks, online_url="https://zoom.example.org/j/999")
+
+    [message] = mail.outbox
+    assert "der bisherige Link" not in message.body
+    assert "der bisherige Link" not in message.alternatives[0][0]
+    assert "vorher: noch nicht bekannt" in message.body
+    assert "jetzt: ein neuer Link (siehe unten)" in message.body
+
+
+def test_join_link_replaced_says_the_previous_link(
+    event, people, django_capture_on_commit_callbacks
+):
+    move(event, django_capture_on_commit_callbacks, online_url="https://zoom.example.org/j/999")
+
+    assert "vorher: der bisherige Link" in mail.outbox[0].body

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0014_event_questions_moderated'),
-        ('registrations', '0010_cache_table'),
+        ('events', '0015_event_questions_moderated'),
+        ('registrations', '0011_ratelimit_cache_table'),
     ]
 
     operations = [

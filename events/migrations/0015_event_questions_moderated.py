@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0013_default_easy_language_pages'),
+        ('events', '0014_default_easy_language_pages'),
     ]
 
     operations = [

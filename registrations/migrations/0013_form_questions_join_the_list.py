@@ -34,6 +34,6 @@ def copy_flags_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registrations", "0011_panel_questions_and_votes")]
+    dependencies = [("registrations", "0012_panel_questions_and_votes")]
 
     operations = [migrations.RunPython(copy_form_questions, copy_flags_back)]

@@ -107,6 +107,6 @@ def remove_pages(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0012_easy_language_and_sign_language")]
+    dependencies = [("events", "0013_easy_language_and_sign_language")]
 
     operations = [migrations.RunPython(create_pages, remove_pages)]

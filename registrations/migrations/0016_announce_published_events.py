@@ -13,6 +13,6 @@ def mark_announced(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registrations", "0014_series_subscriptions")]
+    dependencies = [("registrations", "0015_series_subscriptions")]
 
     operations = [migrations.RunPython(mark_announced, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0011_privacy_notice_client_hash'),
+        ('events', '0012_event_previous_starts_at'),
     ]
 
     operations = [

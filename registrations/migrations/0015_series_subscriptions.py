@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0014_event_questions_moderated'),
-        ('registrations', '0013_remove_question_flags'),
+        ('events', '0015_event_questions_moderated'),
+        ('registrations', '0014_remove_question_flags'),
     ]
 
     operations = [
