@@ -133,7 +133,8 @@ def announce_if_published(sender, instance, **kwargs):
             SeriesAnnouncement.objects.create(event_id=event.pk)
     except IntegrityError:
         return  # announced by a parallel save
-    transaction.on_commit(lambda: send_series_notices.enqueue(event_id=event.pk))
+    if subscribers_of(event).exists():  # no task for nobody
+        transaction.on_commit(lambda: send_series_notices.enqueue(event_id=event.pk))
 
 
 def unsubscribe_url(subscription):
