@@ -10,7 +10,6 @@ transaction, otherwise with ``transaction.on_commit``, so that nothing is sent f
 that rolled back.
 """
 
-import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Event
 from landtagstalk import page_cache
+from landtagstalk.security import client_group
 
 from . import tasks
 from .models import PERSONAL_FIELDS, Registration, normalise_email
@@ -69,22 +69,13 @@ def client_hash(address: str | None) -> str:
     """A keyed hash (HMAC with SECRET_KEY) of a client address; "" when there is none.
 
     It recognises the same client among the unconfirmed registrations of an event and
-    does not lead back to the address without the key. An IPv6 client counts by its /64
-    network, which one household or device gets whole.
+    does not lead back to the address without the key. It counts by the client's group
+    (``security.client_group``: an IPv6 client by its /64 network), as the rate limit does.
     """
-    if not address:
+    group = client_group(address)
+    if not group:
         return ""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        value = str(address)[:100]
-    else:
-        if ip.version == 6 and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        elif ip.version == 6:
-            ip = ipaddress.ip_network(f"{ip}/64", strict=False).network_address
-        value = str(ip)
-    return salted_hmac("registrations.client_hash", value, algorithm="sha256").hexdigest()
+    return salted_hmac("registrations.client_hash", group, algorithm="sha256").hexdigest()
 
 
 def _closed_message(code):
