@@ -191,7 +191,8 @@ def register(
                 # again, and under the lock nobody else can take it before this call.
                 return register(
                     event=event, first_name=first_name, last_name=last_name, email=email,
-                    organisation=organisation, question=question, language=language, now=now,
+                    organisation=organisation, question=question, language=language,
+                    client_ip=client_ip, now=now,
                 )
             last_mail = existing.already_registered_mail_at
             if last_mail is None or last_mail <= now - ALREADY_REGISTERED_MAIL_EVERY:
