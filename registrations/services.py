@@ -26,12 +26,16 @@ from landtagstalk import page_cache
 from landtagstalk.security import client_group
 
 from . import tasks
-from .models import PERSONAL_FIELDS, Registration, normalise_email
+from .models import PERSONAL_FIELDS, Registration, mailbox, normalise_email
 from .selectors import RegistrationState, closed_because, moves_up_from_waiting_list, seats_left
 
 Status = Registration.Status
-# At most one "already registered" mail per address and event in this time.
+# At most one "already registered" mail per mailbox and event in this time.
 ALREADY_REGISTERED_MAIL_EVERY = timedelta(hours=1)
+# Unconfirmed registrations per mailbox (the address without its +tag) and event that get
+# a confirmation mail: anyone can send the form, and one person's mailbox is not theirs
+# to flood with victim+1@…, victim+2@… and so on.
+MAX_UNCONFIRMED_PER_MAILBOX = 3
 
 
 def lock_event(event):
@@ -126,6 +130,31 @@ def _unconfirmed_seats(event, key):
         return cursor.fetchone()[0]
 
 
+def _unconfirmed_in_mailbox(event, email):
+    """Unconfirmed registrations of ``email``'s mailbox in ``event``: a few rows at most.
+
+    Written out as ``_unconfirmed_seats`` is, for it runs under the event lock for every
+    registration; it reads the index ``registration_event_mailbox``.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {Registration._meta.db_table} "
+            "WHERE event_id = %s AND mailbox = %s AND email_confirmed_at IS NULL "
+            f"AND status IN ('{Status.PENDING.value}', '{Status.WAITLISTED.value}')",
+            [event.pk, mailbox(email)],
+        )
+        return cursor.fetchone()[0]
+
+
+def _already_registered_mailed(event, email, *, now):
+    """Whether ``email``'s mailbox got an "already registered" mail for ``event`` lately."""
+    return Registration.objects.filter(
+        event=event,
+        mailbox=mailbox(email),
+        already_registered_mail_at__gt=now - ALREADY_REGISTERED_MAIL_EVERY,
+    ).exists()
+
+
 def register(
     *,
     event: Event | QuerySet[Event],
@@ -143,6 +172,11 @@ def register(
     A new registration holds a seat while it is pending, or joins the waiting list
     when the event is full. The same address (in any case) gets its existing
     registration back and a mail with its personal link, never a second one.
+
+    A mailbox (the address without its +tag) gets the confirmation mails of at most
+    ``MAX_UNCONFIRMED_PER_MAILBOX`` unconfirmed registrations of an event, and one "already
+    registered" mail an hour; a further registration goes to the waiting list without a
+    mail (registering it again sends that mail, with the confirmation link).
 
     One client address (``client_ip``, kept only as a keyed hash) holds at most
     ``REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT`` unconfirmed seats of an event with a
@@ -172,7 +206,8 @@ def register(
             event = lock_event(event.pk if isinstance(event, Event) else event)
             check_registration_open(event, now=now)
             registration.event = event
-            registration.status = _new_status(event, key)
+            mailbox_full = _unconfirmed_in_mailbox(event, email) >= MAX_UNCONFIRMED_PER_MAILBOX
+            registration.status = Status.WAITLISTED if mailbox_full else _new_status(event, key)
             if registration.status == Status.PENDING and event.capacity is not None:
                 registration.client_hash = key
             # No lookup first: the unique constraint on the event and lower(email) of
@@ -180,7 +215,8 @@ def register(
             registration.save(force_insert=True)
             if registration.holds_seat:
                 _hold_seats(event, 1)
-            _send_later(registration, "confirm_address")
+            if not mailbox_full:
+                _send_later(registration, "confirm_address")
             return registration, True
     except IntegrityError:
         with transaction.atomic():
@@ -194,8 +230,7 @@ def register(
                     organisation=organisation, question=question, language=language,
                     client_ip=client_ip, now=now,
                 )
-            last_mail = existing.already_registered_mail_at
-            if last_mail is None or last_mail <= now - ALREADY_REGISTERED_MAIL_EVERY:
+            if not _already_registered_mailed(event, email, now=now):
                 existing.already_registered_mail_at = now
                 existing.save(update_fields=["already_registered_mail_at"])
                 _send_later(existing, "already_registered")

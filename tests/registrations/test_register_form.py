@@ -289,13 +289,14 @@ def test_csrf_protected_form_works_with_token(event):
 @pytest.mark.parametrize("registered", [0, 25])
 def test_register_queries_are_fixed(client, event, django_assert_num_queries, registered):
     # The event is read once, under its lock, with its counter of seats held; then the
-    # client's unconfirmed seats (at most a few rows), the new row and the counter. No
+    # mailbox's and the client's unconfirmed registrations (at most a few rows each), the
+    # new row and the counter. No
     # count of the seats held, and no lookup of the address first: the unique
     # constraint answers for a known one.
     event.capacity = 100
     event.save()
     RegistrationFactory.create_batch(registered, event=event)
-    with django_assert_num_queries(6):  # with the test's savepoint and its release
+    with django_assert_num_queries(7):  # with the test's savepoint and its release
         response = post(client, form_data())
     assert response.status_code == 302
     assert Registration.objects.count() == registered + 1
