@@ -223,6 +223,22 @@ class Registration(models.Model):
             return self.event.online_url
         return ""
 
+    @property
+    def awaits_join_link(self):
+        """Confirmed for an event held online that is still to come, whose link is not set.
+
+        The link goes to them by mail once staff set it (the change notice of
+        ``online_url``), and their personal page says so meanwhile.
+        """
+        event = self.event
+        return (
+            self.status == self.Status.CONFIRMED
+            and not event.online_url
+            and not event.is_cancelled
+            and event.format != event.Format.IN_PERSON
+            and not event.is_over()
+        )
+
 
 class ExportLog(models.Model):
     """Who exported which attendee list, and when: accountability under the DSGVO."""

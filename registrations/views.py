@@ -128,6 +128,7 @@ class TokenView(DetailView):
             event=registration.event,
             event_accepts_registrations=state.accepts_registrations,
             shows_join_link=bool(registration.join_url),
+            join_link_to_come=registration.awaits_join_link,
             offers_feedback=feedback.may_give_feedback(registration),
             **kwargs,
         )

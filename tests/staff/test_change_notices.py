@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events import services
-from events.models import EventChange
+from events.models import Event, EventChange
 from registrations import mails, tasks
 from registrations.models import Registration
 from tests.admin_forms import change_event
@@ -201,6 +201,23 @@ def test_cancellation_mail_removes_the_calendar_entry(
     assert entry["SEQUENCE"] == 1
     assert JOIN_URL not in to("conf@example.org").body
     assert len(mail.outbox) == 3
+
+
+def test_join_link_set_later_is_mailed_to_every_confirmed_person_once(
+    event, people, django_capture_on_commit_callbacks
+):
+    Event.objects.filter(pk=event.pk).update(online_url="")
+    event.refresh_from_db()
+    RegistrationFactory(
+        event=event, status=Status.CONFIRMED, email="conf2@example.org",
+        email_confirmed_at=timezone.now(),
+    )
+
+    result = move(event, django_capture_on_commit_callbacks, online_url=JOIN_URL)
+    tasks.send_change_mails.call(change_id=result.notice.pk)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["conf2@example.org", "conf@example.org"]
+    assert all(JOIN_URL in m.body and JOIN_URL in m.alternatives[0][0] for m in mail.outbox)
 
 
 def test_rerun_of_the_change_mails_sends_nothing_twice(
