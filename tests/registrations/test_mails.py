@@ -108,6 +108,8 @@ def test_seat_mails_carry_the_calendar_before_the_join_link_is_known(kind):
     (entry,) = calendar.walk("VEVENT")
     assert str(entry["URL"]) == f"http://127.0.0.1:8000/r/{registration.token}/"
     assert "ATTENDEE" not in entry  # PUBLISH names no attendees (RFC 5546)
+    assert "Der Zugangslink steht noch nicht fest." in message.body
+    assert "wir schicken ihn Ihnen auch per E-Mail" in html_of(message)
 
 
 @pytest.mark.parametrize("kind", ["waitlisted", "cancelled", "already_registered"])
