@@ -79,12 +79,19 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The websites that may show /embed/ and /events/<slug>/embed/ in a frame, such as
 # https://www.spd-fraktion.example (scheme and host, comma-separated; none by default).
-EMBED_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?")
+EMBED_ORIGIN = re.compile(
+    r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:(?P<port>\d{1,5}))?"
+)
 EMBED_ORIGINS = [origin.rstrip("/") for origin in env_list("DJANGO_EMBED_ORIGINS")]
 for _origin in EMBED_ORIGINS:
-    if not EMBED_ORIGIN.fullmatch(_origin):
+    if not (_match := EMBED_ORIGIN.fullmatch(_origin)):
         raise ImproperlyConfigured(
             f"DJANGO_EMBED_ORIGINS: {_origin!r} is not an origin such as https://www.example.org"
+        )
+    if _match["port"] and not 1 <= int(_match["port"]) <= 65535:
+        raise ImproperlyConfigured(
+            f"DJANGO_EMBED_ORIGINS: {_origin!r} has the port {_match['port']}; "
+            "a port is a number from 1 to 65535"
         )
 
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -113,6 +120,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the rest: every answer carries it, also the 400 for a bad Host header that
+    # CommonMiddleware or the page cache give. (Plain HTTP with a bad Host is refused by
+    # the HTTPS redirect above, bare; nginx answers plain HTTP itself.)
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -366,7 +377,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"()": "landtagstalk.log_format.formatter"}},
-    "filters": {"redact_tokens": {"()": "landtagstalk.redaction.RedactTokensFilter"}},
+    "filters": {
+        "redact_tokens": {"()": "landtagstalk.redaction.RedactTokensFilter"},
+        "without_traceback": {"()": "landtagstalk.errors.WithoutTracebackFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -380,6 +394,10 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True},
+        # A foreign Host header is the client's mistake: one line, not our traceback.
+        "django.security.DisallowedHost": {
+            "handlers": [], "propagate": True, "filters": ["without_traceback"]
+        },
     },
 }
 

@@ -370,7 +370,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id)
         draft = outreach.follow_up_draft(request.GET.get("draft"))
-        form = RegistrantMessageForm(request.POST or None, initial=draft)
+        form = RegistrantMessageForm(
+            request.POST or None, initial=draft, event=event, sending="send" in request.POST
+        )
         preview = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

@@ -196,12 +196,18 @@ class RegistrantMessageForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, event, sending=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event, self.sending = event, sending
+
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
-            outreach.check_text(
-                cleaned["subject"] + cleaned["body"], audiences=cleaned["audiences"]
-            )
+            text = cleaned["subject"] + cleaned["body"]
+            outreach.check_text(text, audiences=cleaned["audiences"])
+            if self.sending:
+                # The preview shows it as a warning; sending waits until it can be filled.
+                outreach.check_fillable(text, event=self.event)
         return cleaned
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from events.ical import build_calendar
+from events.ical import Attendee, build_calendar
 from events.models import Event, EventChange
 from events.templatetags.events_tags import time_span
 
@@ -174,6 +174,7 @@ def deliver(*, registration_id, kind):
     event = registration.event
     with translation.override(registration.language):
         join_url = registration.join_url if kind in WITH_JOIN_LINK else ""
+        has_seat = registration.status == Registration.Status.CONFIRMED and not event.is_cancelled
         subject = SUBJECTS[kind]()
         message = render_mail(
             registration,
@@ -187,34 +188,59 @@ def deliver(*, registration_id, kind):
             needs_confirmation=not registration.email_confirmed_at
             and registration.status != Registration.Status.CANCELLED,
         )
-        if join_url:
-            message.attach(
-                f"{event.slug}.ics", personal_calendar(registration), "text/calendar"
-            )
+        if kind in WITH_JOIN_LINK and has_seat:
+            # Also before the join link is known: the personal page will show it.
+            attach_calendar(message, registration, method="PUBLISH")
         elif kind == MailKind.CANCELLED:
             # Takes the entry out of a calendar the confirmation mail put it in.
-            message.attach(
-                f"{event.slug}.ics",
-                personal_calendar(registration, method="CANCEL"),
-                "text/calendar",
-            )
+            attach_calendar(message, registration, method="CANCEL")
         message.send()
     return True
+
+
+def attach_calendar(message, registration, *, method):
+    """Attach the personal calendar file, its Content-Type naming its ``method`` (RFC 6047).
+
+    Mail clients (Outlook, Gmail, Apple Mail) offer "add", "update" or "remove" only
+    when the part's ``method`` is the VCALENDAR's METHOD.
+    """
+    message.attach(
+        f"{registration.event.slug}.ics",
+        personal_calendar(registration, method=method),
+        f"text/calendar; method={method}",
+    )
+
+
+# How a registration takes part, in an invitation's ATTENDEE (RFC 5545, PARTSTAT).
+PARTICIPATION = {
+    Registration.Status.CONFIRMED: "ACCEPTED",
+    Registration.Status.WAITLISTED: "TENTATIVE",
+    Registration.Status.PENDING: "NEEDS-ACTION",
+    Registration.Status.CANCELLED: "DECLINED",
+}
 
 
 def personal_calendar(registration, *, method="PUBLISH"):
     """The personal calendar file: links the personal page, never the join link.
 
     A waiting list place is a tentative entry; ``method`` is REQUEST or CANCEL in the
-    mail of an event change, so calendar clients update or remove their entry.
+    mail of an event change, so calendar clients update or remove their entry; then the
+    registrant is its ATTENDEE (by name only once the address is confirmed: until then
+    the name is anyone's typing).
     """
     event = Event.objects.with_agenda().get(pk=registration.event_id)
+    name = f"{registration.first_name} {registration.last_name}".strip()
     return build_calendar(
         [event],
         personal_url=personal_url(registration),
         cancelled=registration.status == Registration.Status.CANCELLED,
         tentative=registration.status == Registration.Status.WAITLISTED,
         method=method,
+        attendee=Attendee(
+            email=registration.email,
+            name=one_line(name) if registration.email_confirmed_at else "",
+            status=PARTICIPATION[registration.status],
+        ),
     )
 
 
@@ -298,11 +324,8 @@ def _send_change(registration, change):
             changes=change_lines(change, confirmed=confirmed),
             join_url=registration.join_url,
         )
-        method = "CANCEL" if change.cancelled else "REQUEST"
-        message.attach(
-            f"{event.slug}.ics",
-            personal_calendar(registration, method=method),
-            "text/calendar",
+        attach_calendar(
+            message, registration, method="CANCEL" if change.cancelled else "REQUEST"
         )
         message.send()
 

@@ -4,8 +4,9 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Concat, Left, Lower, StrIndex, Substr
+from django.db.models.lookups import GreaterThan, LessThan
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,31 @@ def normalise_email(address):
     except UnicodeError:  # an ASCII label that is no valid punycode stays as it is
         domain = ascii_domain
     return f"{local}@{domain}".lower()
+
+
+def mailbox(address):
+    """The mailbox an address reaches: its normal form without a ``+tag`` in the local part.
+
+    ``Anna+x@Bücher.de`` and ``anna@bücher.de`` reach one person. The same rule as the
+    database's ``Registration.mailbox`` (``MAILBOX``), so a value from here finds its rows.
+    """
+    address = normalise_email(address)
+    plus, at = address.find("+"), address.find("@")
+    if 0 <= plus < at:
+        return address[:plus] + address[at:]
+    return address
+
+
+# Registration.mailbox, computed by the database from the stored (normalised) address.
+_PLUS, _AT = StrIndex("email", Value("+")), StrIndex("email", Value("@"))
+MAILBOX = Case(
+    When(
+        Q(GreaterThan(_PLUS, 0)) & Q(LessThan(_PLUS, _AT)),
+        then=Concat(Left("email", _PLUS - 1), Substr("email", _AT)),
+    ),
+    default=F("email"),
+    output_field=models.CharField(max_length=254),
+)
 
 
 class EmailAddressField(models.EmailField):
@@ -156,6 +182,13 @@ class Registration(models.Model):
     client_hash = models.CharField(
         _("client address (keyed hash)"), max_length=64, blank=True, default="", editable=False
     )
+    # The address without its +tag: a few unconfirmed registrations per mailbox and event.
+    mailbox = models.GeneratedField(
+        expression=MAILBOX,
+        output_field=models.CharField(max_length=254),
+        db_persist=True,
+        verbose_name=_("mailbox (the address without +tag)"),
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -172,6 +205,8 @@ class Registration(models.Model):
                 condition=Q(status=Status.PENDING),
                 name="registration_client_pending",
             ),
+            # The registrations and mails of one mailbox, counted under the event lock.
+            models.Index(fields=["event", "mailbox"], name="registration_event_mailbox"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -205,6 +240,22 @@ class Registration(models.Model):
         if self.status == self.Status.CONFIRMED and not self.event.is_cancelled:
             return self.event.online_url
         return ""
+
+    @property
+    def awaits_join_link(self):
+        """Confirmed for an event held online that is still to come, whose link is not set.
+
+        The link goes to them by mail once staff set it (the change notice of
+        ``online_url``), and their personal page says so meanwhile.
+        """
+        event = self.event
+        return (
+            self.status == self.Status.CONFIRMED
+            and not event.online_url
+            and not event.is_cancelled
+            and event.format != event.Format.IN_PERSON
+            and not event.is_over()
+        )
 
 
 class ExportLog(models.Model):

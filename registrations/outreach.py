@@ -58,9 +58,29 @@ def check_text(text, *, audiences):
         )
 
 
+def join_link_missing(text, *, event) -> bool:
+    """Whether ``text`` asks for the join link of ``event``, which has none to give yet."""
+    return "join_link" in mails.PLACEHOLDER.findall(text) and not (
+        event.online_url and not event.is_cancelled
+    )
+
+
+def check_fillable(text, *, event):
+    """Raise a ValidationError while a placeholder of ``text`` would stay empty."""
+    if join_link_missing(text, event=event):
+        raise ValidationError(
+            _(
+                "The event has no join link yet, so {join_link} would stay empty. Add the "
+                "join link to the event first, or remove {join_link}."
+            ),
+            code="join_link_missing",
+        )
+
+
 def send_message(*, event, sender, subject, body, audiences) -> RegistrantMessage:
     """Keep the message, one delivery per recipient, and queue the mails."""
     check_text(subject + body, audiences=audiences)
+    check_fillable(subject + body, event=event)
     with transaction.atomic():
         message = RegistrantMessage.objects.create(
             event=event, sender=sender, subject=subject, body=body, audiences=list(audiences)
@@ -119,6 +139,7 @@ def preview(*, event, subject, body, audiences) -> dict:
     example = chosen.select_related("event").first()
     if example is None:
         return {"count": 0}
+    missing = join_link_missing(subject + body, event=event)
     link = mails.personal_url(example)
     with translation.override(example.language):
         subject = fill_in(subject, registration=example, personal_url=link)
@@ -127,4 +148,10 @@ def preview(*, event, subject, body, audiences) -> dict:
             "registrations/email/message.txt",
             mails.mail_context(example, subject=subject, body=body),
         )
-    return {"count": count, "example": example, "subject": subject, "text": mails.tidy(text)}
+    return {
+        "count": count,
+        "example": example,
+        "subject": subject,
+        "text": mails.tidy(text),
+        "join_link_missing": missing,
+    }

@@ -10,7 +10,6 @@ transaction, otherwise with ``transaction.on_commit``, so that nothing is sent f
 that rolled back.
 """
 
-import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,15 +24,20 @@ from django.utils.translation import gettext as _
 from events.models import Event
 from events.services import lock_event  # the one lock of an event, also of its seats
 from landtagstalk import page_cache
+from landtagstalk.security import client_group
 
 from . import erasure, questions, tasks
 from .mails import MailKind
-from .models import Registration, normalise_email
+from .models import Registration, mailbox, normalise_email
 from .selectors import RegistrationState, closed_because, moves_up_from_waiting_list, seats_left
 
 Status = Registration.Status
-# At most one "already registered" mail per address and event in this time.
+# At most one "already registered" mail per mailbox and event in this time.
 ALREADY_REGISTERED_MAIL_EVERY = timedelta(hours=1)
+# Unconfirmed registrations per mailbox (the address without its +tag) and event that get
+# a confirmation mail: anyone can send the form, and one person's mailbox is not theirs
+# to flood with victim+1@…, victim+2@… and so on.
+MAX_UNCONFIRMED_PER_MAILBOX = 3
 
 
 def _send_later(registration, kind):
@@ -64,22 +68,13 @@ def client_hash(address: str | None) -> str:
     """A keyed hash (HMAC with SECRET_KEY) of a client address; "" when there is none.
 
     It recognises the same client among the unconfirmed registrations of an event and
-    does not lead back to the address without the key. An IPv6 client counts by its /64
-    network, which one household or device gets whole.
+    does not lead back to the address without the key. It counts by the client's group
+    (``security.client_group``: an IPv6 client by its /64 network), as the rate limit does.
     """
-    if not address:
+    group = client_group(address)
+    if not group:
         return ""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        value = str(address)[:100]
-    else:
-        if ip.version == 6 and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        elif ip.version == 6:
-            ip = ipaddress.ip_network(f"{ip}/64", strict=False).network_address
-        value = str(ip)
-    return salted_hmac("registrations.client_hash", value, algorithm="sha256").hexdigest()
+    return salted_hmac("registrations.client_hash", group, algorithm="sha256").hexdigest()
 
 
 def _closed_message(code):
@@ -130,6 +125,31 @@ def _unconfirmed_seats(event, key):
         return cursor.fetchone()[0]
 
 
+def _unconfirmed_in_mailbox(event, email):
+    """Unconfirmed registrations of ``email``'s mailbox in ``event``: a few rows at most.
+
+    Written out as ``_unconfirmed_seats`` is, for it runs under the event lock for every
+    registration; it reads the index ``registration_event_mailbox``.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {Registration._meta.db_table} "
+            "WHERE event_id = %s AND mailbox = %s AND email_confirmed_at IS NULL "
+            f"AND status IN ('{Status.PENDING.value}', '{Status.WAITLISTED.value}')",
+            [event.pk, mailbox(email)],
+        )
+        return cursor.fetchone()[0]
+
+
+def _already_registered_mailed(event, email, *, now):
+    """Whether ``email``'s mailbox got an "already registered" mail for ``event`` lately."""
+    return Registration.objects.filter(
+        event=event,
+        mailbox=mailbox(email),
+        already_registered_mail_at__gt=now - ALREADY_REGISTERED_MAIL_EVERY,
+    ).exists()
+
+
 def register(
     *,
     event: Event | QuerySet[Event],
@@ -147,6 +167,11 @@ def register(
     A new registration holds a seat while it is pending, or joins the waiting list
     when the event is full. The same address (in any case) gets its existing
     registration back and a mail with its personal link, never a second one.
+
+    A mailbox (the address without its +tag) gets the confirmation mails of at most
+    ``MAX_UNCONFIRMED_PER_MAILBOX`` unconfirmed registrations of an event, and one "already
+    registered" mail an hour; a further registration goes to the waiting list without a
+    mail (registering it again sends that mail, with the confirmation link).
 
     One client address (``client_ip``, kept only as a keyed hash) holds at most
     ``REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT`` unconfirmed seats of an event with a
@@ -176,7 +201,8 @@ def register(
             event = lock_event(event.pk if isinstance(event, Event) else event)
             check_registration_open(event, now=now)
             registration.event = event
-            registration.status = _new_status(event, key)
+            mailbox_full = _unconfirmed_in_mailbox(event, email) >= MAX_UNCONFIRMED_PER_MAILBOX
+            registration.status = Status.WAITLISTED if mailbox_full else _new_status(event, key)
             if registration.status == Status.PENDING and event.capacity is not None:
                 registration.client_hash = key
             # No lookup first: the unique constraint on the event and lower(email) of
@@ -185,7 +211,8 @@ def register(
             questions.record_form_question(registration)
             if registration.holds_seat:
                 _hold_seats(event, 1)
-            _send_later(registration, MailKind.CONFIRM_ADDRESS)
+            if not mailbox_full:
+                _send_later(registration, MailKind.CONFIRM_ADDRESS)
             return registration, True
     except IntegrityError:
         with transaction.atomic():
@@ -196,10 +223,10 @@ def register(
                 # again, and under the lock nobody else can take it before this call.
                 return register(
                     event=event, first_name=first_name, last_name=last_name, email=email,
-                    organisation=organisation, question=question, language=language, now=now,
+                    organisation=organisation, question=question, language=language,
+                    client_ip=client_ip, now=now,
                 )
-            last_mail = existing.already_registered_mail_at
-            if last_mail is None or last_mail <= now - ALREADY_REGISTERED_MAIL_EVERY:
+            if not _already_registered_mailed(event, email, now=now):
                 existing.already_registered_mail_at = now
                 existing.save(update_fields=["already_registered_mail_at"])
                 _send_later(existing, MailKind.ALREADY_REGISTERED)

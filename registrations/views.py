@@ -131,6 +131,7 @@ class TokenView(DetailView):
             event_accepts_registrations=state.accepts_registrations,
             may_cancel=may_cancel(registration),
             shows_join_link=bool(registration.join_url),
+            join_link_to_come=registration.awaits_join_link,
             offers_feedback=feedback.may_give_feedback(registration),
             **kwargs,
         )

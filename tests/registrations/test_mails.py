@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+from email import message_from_bytes, policy
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -87,11 +88,31 @@ def test_seat_mails_carry_join_link_and_personal_calendar(event, kind):
     assert JOIN_URL in message.body
     assert f'href="{JOIN_URL}"' in html_of(message)
     ((filename, content, mimetype),) = message.attachments
-    assert (filename, mimetype) == (f"{event.slug}.ics", "text/calendar")
+    assert (filename, mimetype) == (f"{event.slug}.ics", "text/calendar; method=PUBLISH")
     content = content if isinstance(content, str) else content.decode()
     assert "zoom.example.org" not in content
     (entry,) = Calendar.from_ical(content).walk("VEVENT")
     assert str(entry["URL"]) == f"http://127.0.0.1:8000/r/{registration.token}/"
+
+
+@pytest.mark.parametrize("kind", ["confirmed", "promoted", "reminder"])
+def test_seat_mails_carry_the_calendar_before_the_join_link_is_known(kind):
+    event = EventFactory(online_url="")
+    registration = RegistrationFactory(event=event, status=Status.CONFIRMED)
+
+    message = send(registration, kind)
+
+    sent = message_from_bytes(message.message().as_bytes(), policy=policy.default)
+    [part] = [part for part in sent.walk() if part.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "PUBLISH"
+    assert part.get_filename() == f"{event.slug}.ics"
+    calendar = Calendar.from_ical(part.get_content())
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    (entry,) = calendar.walk("VEVENT")
+    assert str(entry["URL"]) == f"http://127.0.0.1:8000/r/{registration.token}/"
+    assert "ATTENDEE" not in entry  # PUBLISH names no attendees (RFC 5546)
+    assert "Der Zugangslink steht noch nicht fest." in message.body
+    assert "wir schicken ihn Ihnen auch per E-Mail" in html_of(message)
 
 
 @pytest.mark.parametrize("kind", ["waitlisted", "cancelled", "already_registered"])

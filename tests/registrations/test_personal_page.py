@@ -127,6 +127,48 @@ def test_join_link_hidden_when_event_cancelled(client, event):
     assert "Diese Veranstaltung wurde abgesagt." in page
 
 
+TO_COME = "Den Zugangslink finden Sie hier, sobald er feststeht – wir schicken ihn Ihnen auch"
+
+
+def test_confirmed_person_reads_when_the_join_link_comes(client):
+    event = EventFactory(online_url="")
+    registration = register(event)
+    services.confirm(registration=registration)
+
+    page = client.get(f"/r/{registration.token}/").content.decode()
+
+    assert "Ihr Zugangslink" in page
+    assert TO_COME in page
+
+
+@pytest.mark.parametrize(
+    "situation", ["pending", "in_person", "cancelled", "over", "link_set"]
+)
+def test_no_promise_of_a_join_link_where_none_will_come(client, situation):
+    starts = timezone.now() + datetime.timedelta(days=2)
+    event = EventFactory(
+        online_url=JOIN_URL if situation == "link_set" else "",
+        format="in_person" if situation == "in_person" else "online",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+    )
+    registration = register(event)
+    if situation != "pending":
+        services.confirm(registration=registration)
+    if situation == "cancelled":
+        event.is_cancelled = True
+        event.save()
+    if situation == "over":
+        past = timezone.now() - datetime.timedelta(days=2)
+        Event.objects.filter(pk=event.pk).update(
+            starts_at=past, ends_at=past + datetime.timedelta(hours=2)
+        )
+
+    page = client.get(f"/r/{registration.token}/").content.decode()
+
+    assert TO_COME not in page
+
+
 def test_token_pages_are_private(client, event):
     registration = register(event)
     for suffix in ("", "confirm/", "cancel/", "data/", "delete/", "calendar.ics"):

@@ -288,12 +288,13 @@ def test_csrf_protected_form_works_with_token(event):
 
 
 @pytest.mark.parametrize("registered", [0, 25])
-@pytest.mark.parametrize(("question", "queries"), [("", 6), ("Wie geht es weiter?", 7)])
+@pytest.mark.parametrize(("question", "queries"), [("", 7), ("Wie geht es weiter?", 8)])
 def test_register_queries_are_fixed(
     client, event, django_assert_num_queries, registered, question, queries
 ):
     # The event is read once, under its lock, with its counter of seats held; then the
-    # client's unconfirmed seats (at most a few rows), the new row and the counter. No
+    # mailbox's and the client's unconfirmed registrations (at most a few rows each), the
+    # new row and the counter. No
     # count of the seats held, and no lookup of the address first: the unique
     # constraint answers for a known one. A question joins the event's list: one row more.
     event.capacity = 100
