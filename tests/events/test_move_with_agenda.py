@@ -132,3 +132,22 @@ def test_a_slot_left_outside_a_shortened_event_is_refused(client, admin_user):
     assert "innerhalb der Veranstaltung beginnen (18:00–19:00 Uhr)" in response.content.decode()
     event.refresh_from_db()
     assert timezone.localtime(event.ends_at).hour == 20
+
+
+def test_a_slot_retitled_while_moving_the_event_moves_with_it(client, admin_user):
+    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    event = Event.objects.get()
+    client.force_login(admin_user)
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = browser_post_data(client.get(url).content.decode())
+    data["starts_at_1"] = ["18:30:00"]
+    data["ends_at_1"] = ["20:30:00"]
+    data["slots-1-title"] = ["Impuls, neu betitelt"]
+
+    response = client.post(url, data, follow=True)
+
+    slot = event.slots.get(title="Impuls, neu betitelt")
+    assert timezone.localtime(slot.starts_at).strftime("%H:%M") == "18:35"
+    assert "Das Programm wurde mit der Veranstaltung um +30 Minuten verschoben (6 Programmpunkte)" in (
+        response.content.decode()
+    )
