@@ -70,6 +70,17 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = []  # the admin's fieldsets choose them
+        # Long titles are read in full; a line break typed in one is a space.
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField lt-title"})
+            for name in ("title", "subtitle")
+        }
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_subtitle(self):
+        return " ".join(self.cleaned_data["subtitle"].split())
 
     def clean(self):
         cleaned = super().clean()

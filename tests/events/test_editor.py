@@ -363,7 +363,8 @@ def test_a_place_that_is_no_number_comes_back_without_error(client, editor, plac
     response = add_event(client, first, second)
 
     assert response.status_code == 200
-    assert "Der Programmpunkt muss innerhalb der Veranstaltung beginnen" in response.content.decode()
+    html = response.content.decode()
+    assert "Der Programmpunkt muss innerhalb der Veranstaltung beginnen" in html
     assert not Event.objects.exists()
 
 
