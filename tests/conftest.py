@@ -124,8 +124,9 @@ def browser(chromium):
         for context in browser.contexts:
             context.close()
     finally:
+        # The ORM calls made beside Playwright's event loop opened their own connection
+        # (asgiref keeps one per thread and event loop): closed while the loop is still
+        # marked, or PostgreSQL cannot drop the test database at the end.
+        connections.close_all()
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         asyncio._set_running_loop(None)
-        # The ORM calls made beside Playwright's event loop opened their own connection;
-        # closed here, or PostgreSQL cannot drop the test database at the end.
-        connections.close_all()
