@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime, now
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from landtagstalk import permissions
@@ -69,19 +69,33 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = []  # the admin's fieldsets choose them
+        # Long titles are read in full; a line break typed in one is a space.
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField lt-title"})
+            for name in ("title", "subtitle")
+        }
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_subtitle(self):
+        return " ".join(self.cleaned_data["subtitle"].split())
 
     def clean(self):
         cleaned = super().clean()
-        self.recipient_counts = {}
+        # What staff changed, found once: the confirmation shows it, update_event saves it.
+        self.changes, self.recipient_counts = {}, {}
         if self.instance.pk is None or self.errors:
             return cleaned
-        changes = {
-            name: cleaned[name] for name in self.changed_data if name in selectors.NOTICE_FIELDS
-        }
-        self.recipient_counts = selectors.recipient_counts(event=self.instance, changes=changes)
+        fields = {f.name for f in Event._meta.concrete_fields}
+        self.changes = {name: cleaned[name] for name in self.changed_data if name in fields}
+        self.recipient_counts = selectors.recipient_counts(
+            event=self.instance, changes=self.changes
+        )
         self.change_rows = [
             (Event._meta.get_field(name).verbose_name, _shown(self.initial.get(name)), _shown(new))
-            for name, new in changes.items()
+            for name, new in self.changes.items()
+            if name in selectors.NOTICE_FIELDS
         ]
         if self.recipient_counts and not cleaned.get("inform_registrants"):
             raise forms.ValidationError(
@@ -124,8 +138,27 @@ class DocumentationForm(forms.ModelForm):
         self.order_fields(["recording_url", "summary"])
 
 
+class BaseDocumentFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "An event has at most %(num)d document.",
+            "An event has at most %(num)d documents.",
+            "num",
+        )
+    }
+
+
+# No more forms are built than an event may have documents: a post of thousands is refused.
 DocumentFormSet = forms.inlineformset_factory(
-    Event, EventDocument, fields=["title", "file", "order"], extra=2, can_delete=True
+    Event,
+    EventDocument,
+    formset=BaseDocumentFormSet,
+    fields=["title", "file", "order"],
+    extra=2,
+    can_delete=True,
+    max_num=20,
+    absolute_max=20,
+    validate_max=True,
 )
 
 
@@ -227,12 +260,7 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             return super().save_model(request, obj, form, change)
-        fields = {f.name for f in Event._meta.concrete_fields}
-        result = services.update_event(
-            event=obj,
-            changes={name: getattr(obj, name) for name in form.changed_data if name in fields},
-            user=request.user,
-        )
+        result = services.update_event(event=obj, changes=form.changes, user=request.user)
         for text in update_messages(result):
             self.message_user(request, text, messages.SUCCESS)
         return None
@@ -416,9 +444,7 @@ class AgendaSlotAdmin(NoDateFromQueryMixin, admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("events.view_agendaslot") or request.user.has_perm(
-            "events.change_agendaslot"
-        )
+        return permissions.can_see_agenda_list(request.user)
 
     @admin.display(description=_("event"), ordering="event__starts_at")
     def event_link(self, slot):

@@ -132,13 +132,18 @@ def _copy_back(stored, event):
             setattr(event, f.attname, getattr(stored, f.attname))
 
 
+def moved_slot_times(slot: AgendaSlot, offset: datetime.timedelta):
+    """Where ``slot`` starts and ends once its event has moved by ``offset`` (wall clock)."""
+    return shift_wall_clock(slot.starts_at, offset), shift_wall_clock(slot.ends_at, offset)
+
+
 def _move_agenda(event, offset):
+    """The one place the agenda moves with its event; the editor's page leaves it to this."""
     if not offset:
         return 0
     slots = list(event.slots.all())
     for slot in slots:
-        slot.starts_at = shift_wall_clock(slot.starts_at, offset)
-        slot.ends_at = shift_wall_clock(slot.ends_at, offset)
+        slot.starts_at, slot.ends_at = moved_slot_times(slot, offset)
     AgendaSlot.objects.bulk_update(slots, ["starts_at", "ends_at"])
     # bulk_update sends no post_save: the cached agenda must go stale all the same.
     page_cache.mark_stale_on_commit(event)

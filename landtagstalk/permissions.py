@@ -72,6 +72,11 @@ def can_preview_events(user) -> bool:
     return user.has_perm("events.view_event")
 
 
+def can_see_agenda_list(user) -> bool:
+    """The read-only list of agenda slots (slots are edited on their event's page)."""
+    return user.has_perm("events.view_agendaslot") or user.has_perm("events.change_agendaslot")
+
+
 def can_copy_events(user) -> bool:
     """Copy an event as the template of a new one."""
     return user.has_perm(ADD_EVENTS)

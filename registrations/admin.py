@@ -73,13 +73,14 @@ class RegistrationAdminForm(forms.ModelForm):
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     form = RegistrationAdminForm
+    # Name, status and event first: they stay in view at 1280 px.
     list_display = [
         "person",
         "first_name",
+        "status",
+        "event",
         "email",
         "organisation",
-        "event",
-        "status",
         "created_at",
         "attended",
         "reminder_sent_at",

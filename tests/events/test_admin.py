@@ -139,3 +139,15 @@ def test_speaker_page_lists_events(client, admin_user, demo):
     assert demo.title in html
 
 
+
+
+def test_a_line_break_typed_into_the_title_is_a_space(client, editor):
+    from tests.admin_forms import change_event
+    from tests.factories import EventFactory
+
+    event = EventFactory(title="Alt")
+    client.force_login(editor)
+
+    changed = change_event(client, event, title="LandtagsTalk:\r\nDigital  vor Ort")
+
+    assert changed.title == "LandtagsTalk: Digital vor Ort"

@@ -148,3 +148,24 @@ def test_dashboard_query_count_does_not_grow_with_registrations(client, superuse
     # Counts per status, the questions as the moderator's list counts them, seats, per day.
     assert len(dashboard_queries) <= 4
     assert tile(html, "Bestätigt") == "43"
+
+
+def test_dashboard_keeps_the_chart_and_the_export_a_click_away(client, superuser, event):
+    client.force_login(superuser)
+
+    html = page(client, event)
+
+    chart = html.index("<summary>Anmeldungen pro Tag</summary>")
+    assert html.rindex('<details class="lt-more">', 0, chart) < chart < html.index("<svg", chart)
+    export = html.index("<summary>Teilnehmerliste exportieren</summary>")
+    assert html.rindex("<details", 0, export) < export < html.index('name="status"', export)
+
+
+def test_registration_list_shows_name_status_and_event_first(client, superuser, event):
+    client.force_login(superuser)
+
+    html = client.get(reverse("admin:registrations_registration_changelist")).content.decode()
+
+    columns = [html.index(f'class="sortable column-{name}') for name in
+               ("person", "status", "event", "email")]
+    assert columns == sorted(columns)
