@@ -73,6 +73,10 @@ class QueueStatus:
     last_heartbeat: object = None  # a WorkerHeartbeat, or None
 
     @property
+    def oldest_wait_minutes(self):
+        return None if self.oldest_wait is None else int(self.oldest_wait.total_seconds() // 60)
+
+    @property
     def worker_recent(self):
         return bool(
             self.last_heartbeat and timezone.now() - self.last_heartbeat.beat_at <= WORKER_RECENT

@@ -37,6 +37,19 @@ class PurgedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BouncedFilter(admin.SimpleListFilter):
+    title = _("undeliverable address")
+    parameter_name = "bounced"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("undeliverable")), ("no", _("deliverable"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(bounced_at__isnull=self.value() == "no")
+        return queryset
+
+
 class RegistrationAdminForm(forms.ModelForm):
     def clean_email(self):
         # The unique rule names the event, a read-only field here, so Django's own
@@ -69,9 +82,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         "attended",
         "reminder_sent_at",
         "purged_at",
+        "undeliverable",
     ]
     list_display_links = ["person"]
-    list_filter = ["status", "attended", PurgedFilter, "event"]
+    list_filter = ["status", "attended", PurgedFilter, BouncedFilter, "event"]
     actions = ["export_csv", "mark_attended", "send_reminder"]
     search_fields = ["first_name", "last_name", "email", "organisation"]
     date_hierarchy = "created_at"
@@ -90,6 +104,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "expires_at",
         "reminder_sent_at",
         "purged_at",
+        "bounced_at",
+        "bounce_reason",
     ]
     # The token is the key to the person's own page: not even staff see it.
     fieldsets = [
@@ -109,6 +125,8 @@ class RegistrationAdmin(admin.ModelAdmin):
                     "cancel_reason",
                     "expires_at",
                     "reminder_sent_at",
+                    "bounced_at",
+                    "bounce_reason",
                     "attended",
                     "purged_at",
                 ]
@@ -148,6 +166,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         if registration.purged_at:
             return gettext("(deleted, no. %(pk)s)") % {"pk": registration.pk}
         return registration.last_name or "–"
+
+    @admin.display(description=_("mail"), ordering="bounced_at")
+    def undeliverable(self, registration):
+        # The mail server said the address does not exist (tasks.is_bounce).
+        return gettext("Undeliverable") if registration.bounced_at else ""
 
     def get_urls(self):
         def event_page(view, name, **kwargs):
@@ -417,3 +440,5 @@ class ExportLogAdmin(RecordAdmin):
 class PurgeLogAdmin(RecordAdmin):
     list_display = ["created_at", "event", "anonymised_count", "deleted_count"]
     list_select_related = ["event"]
+
+from . import admin_mails  # noqa: E402, F401 (the failed mails' admin registers itself)

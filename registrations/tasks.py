@@ -25,11 +25,20 @@ from . import mails
 logger = logging.getLogger(__name__)
 
 
-def is_permanent(error):
-    """True for an SMTP answer that will not change on a retry (5xx), e.g. a bad address."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _message in error.recipients.values())
-    return getattr(error, "smtp_code", 0) >= 500
+# What a mail server answers to RCPT TO for an address that does not exist: no such
+# mailbox (550), user not local (551), mailbox name not allowed (553).
+BOUNCE_CODES = frozenset({550, 551, 553})
+
+
+def is_bounce(error):
+    """True when the server refused every recipient as not existing: a retry cannot help.
+
+    Any other failure, a 5xx for the message or the sender included (a full disk, a
+    greylisting or policy answer), is tried again like a refused connection.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        return all(code in BOUNCE_CODES for code, _message in error.recipients.values())
+    return False
 
 
 def retry_delay(attempt):
@@ -57,7 +66,7 @@ def _retry_later(mail_task, error, *, attempt, **kwargs):
     kind = kwargs.get("kind") or mail_task.name
     registration_id = kwargs.get("registration_id") or f"(delivery {kwargs.get('delivery_id')})"
     backend = mail_task.get_backend()
-    if is_permanent(error) or attempt >= settings.MAIL_RETRY_MAX_ATTEMPTS:
+    if is_bounce(error) or attempt >= settings.MAIL_RETRY_MAX_ATTEMPTS:
         logger.error(
             "Mail %s to registration %s failed for good after %s attempt(s): %r",
             kind, registration_id, attempt, error,
