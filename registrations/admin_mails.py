@@ -24,6 +24,10 @@ class FailedMailAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view(self.changelist_view)
         return [path("", view, name="{}_{}_changelist".format(*info))]
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": gettext("Mails that failed for good"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_queryset(self, request):
         return failed_mails.failed_for_good(super().get_queryset(request))
 
