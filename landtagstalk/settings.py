@@ -179,6 +179,11 @@ FILE_STORAGES = {
     "filesystem": "django.core.files.storage.FileSystemStorage",
 }
 _file_storage = os.environ.get("DJANGO_FILE_STORAGE", "") or "database"
+# For django-storages' S3Storage (credentials: boto3 reads AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY from the environment itself).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
 STORAGES = {
     "default": {"BACKEND": FILE_STORAGES.get(_file_storage, _file_storage)},
     "staticfiles": {

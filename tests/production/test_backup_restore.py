@@ -3,8 +3,8 @@ migrate; the restored copy serves the event page and the speaker photo (uploads 
 database now)."""
 
 import subprocess
-from contextlib import closing
 import sys
+from contextlib import closing
 
 import psycopg2
 import pytest
