@@ -1,4 +1,4 @@
-"""The staff status page: is a worker sending the mails, and how long do they wait?"""
+"""Admin pieces of the project: view-only lists, and the staff status page of the mail queue."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -10,19 +10,17 @@ from . import permissions, status
 from .models import WorkerHeartbeat
 
 
-@admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
-    def get_urls(self):
-        # One page: the status; the heartbeats themselves are written by the worker only.
-        info = self.opts.app_label, self.opts.model_name
-        view = self.admin_site.admin_view(self.changelist_view)
-        return [path("", view, name="{}_{}_changelist".format(*info))]
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """An admin list that nobody adds to, changes or deletes from; ``may_view`` says who sees it."""
+
+    def may_view(self, user) -> bool:
+        raise NotImplementedError
 
     def has_module_permission(self, request):
-        return permissions.can_see_mail_queue(request.user)
+        return self.may_view(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return permissions.can_see_mail_queue(request.user)
+        return self.may_view(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -32,6 +30,23 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def list_page_only(model_admin):
+    """The URLs of ``model_admin`` reduced to its list: no page shows one object."""
+    info = model_admin.opts.app_label, model_admin.opts.model_name
+    view = model_admin.admin_site.admin_view(model_admin.changelist_view)
+    return [path("", view, name="{}_{}_changelist".format(*info))]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ViewOnlyAdmin):
+    def get_urls(self):
+        # One page: the status; the heartbeats themselves are written by the worker only.
+        return list_page_only(self)
+
+    def may_view(self, user):
+        return permissions.can_see_mail_queue(user)
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

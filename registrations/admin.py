@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from landtagstalk import permissions
+from landtagstalk.admin import ViewOnlyAdmin
 
 from . import attendance, export, outreach, questions, reminders, selectors
 from .forms import ParticipantReportForm, RegistrantMessageForm
@@ -410,23 +411,11 @@ class RegistrationAdmin(admin.ModelAdmin):
             )
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ViewOnlyAdmin):
     """Records of what was done with personal data: read-only, for superusers only."""
 
-    def has_module_permission(self, request):
-        return permissions.can_see_records(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.can_see_records(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def may_view(self, user):
+        return permissions.can_see_records(user)
 
 
 @admin.register(ExportLog)

@@ -1,18 +1,18 @@
 """Staff admin of mails that failed for good: who it was for (masked), and "send again"."""
 
 from django.contrib import admin, messages
-from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from landtagstalk import permissions
+from landtagstalk.admin import ViewOnlyAdmin, list_page_only
 
 from . import failed_mails
 from .models import FailedMail
 
 
 @admin.register(FailedMail)
-class FailedMailAdmin(admin.ModelAdmin):
+class FailedMailAdmin(ViewOnlyAdmin):
     list_display = ["finished_at", "kind", "event", "address", "attempt", "error"]
     list_display_links = None
     actions = ["send_again"]
@@ -20,9 +20,7 @@ class FailedMailAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         # A list with an action, nothing more: no page shows a task's arguments.
-        info = self.opts.app_label, self.opts.model_name
-        view = self.admin_site.admin_view(self.changelist_view)
-        return [path("", view, name="{}_{}_changelist".format(*info))]
+        return list_page_only(self)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"title": gettext("Mails that failed for good"), **(extra_context or {})}
@@ -31,23 +29,11 @@ class FailedMailAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return failed_mails.failed_for_good(super().get_queryset(request))
 
-    def has_module_permission(self, request):
-        return permissions.can_see_mail_queue(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.can_see_mail_queue(request.user)
+    def may_view(self, user):
+        return permissions.can_see_mail_queue(user)
 
     def has_resend_permission(self, request):
         return permissions.can_resend_mails(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("kind of mail"))
     def kind(self, result):

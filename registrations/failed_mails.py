@@ -30,7 +30,8 @@ def _identity():
     """One text per mail, the same for all its attempts."""
     parts = []
     for key in IDENTITY_KEYS:
-        parts += [Coalesce(KT(f"args_kwargs__kwargs__{key}"), Value("")), Value("|")]
+        text = Coalesce(KT(f"args_kwargs__kwargs__{key}"), Value(""), output_field=TextField())
+        parts += [text, Value("|")]
     return Concat(*parts, output_field=TextField())
 
 
