@@ -19,8 +19,13 @@ HASH_LENGTH = 12
 
 
 def hashed_name(name, digest):
+    """``name`` with the start of ``digest`` before its suffix (once: a stored file saved
+    again keeps its name)."""
     path = PurePosixPath(name)
-    return str(path.with_name(f"{path.stem}.{digest[:HASH_LENGTH]}{path.suffix}"))
+    tag = f".{digest[:HASH_LENGTH]}"
+    if path.stem.endswith(tag):
+        return name
+    return str(path.with_name(f"{path.stem}{tag}{path.suffix}"))
 
 
 @deconstructible

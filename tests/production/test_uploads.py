@@ -188,3 +188,14 @@ def test_photo_uploaded_through_server_a_is_served_by_server_b(
     assert headers["Content-Type"] == "image/webp"
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_file_saved_again_keeps_its_name():
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    first = default_storage.save("documents/folien.pdf", ContentFile(b"%PDF-1.4 a"))
+    again = default_storage.save(first, ContentFile(b"%PDF-1.4 a"))
+
+    assert again == first
+    assert StoredFile.objects.count() == 1
