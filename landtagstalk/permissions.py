@@ -82,6 +82,16 @@ def can_copy_events(user) -> bool:
     return user.has_perm(ADD_EVENTS)
 
 
+def can_see_mail_queue(user) -> bool:
+    """The status page (queue, worker) and the list of mails that failed for good."""
+    return user.is_active and (user.is_superuser or can_change_registrations(user))
+
+
+def can_resend_mails(user) -> bool:
+    """Queue a mail that failed for good again."""
+    return can_see_mail_queue(user) and can_write_to_registrants(user)
+
+
 def can_see_records(user) -> bool:
     """Export and deletion records: who took personal data out, and when it was deleted."""
     return user.is_active and user.is_superuser

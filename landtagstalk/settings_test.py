@@ -37,5 +37,8 @@ CACHES = {
 # Every test sees the page as it is now; the page cache tests turn it on.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 
+# Every request to /healthz checks again; the test of the reuse turns it on.
+HEALTHZ_REUSE_SECONDS = 0
+
 # Fast hashing: the suite creates many staff users; nothing here needs a strong hash.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,7 +1,5 @@
 """URL configuration of LandtagsTalk."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -41,8 +39,7 @@ urlpatterns = [
     path("language/<str:language>/", views.switch_language, name="switch_language"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("media/<path:name>", views.media, name="media"),
     path("", include("registrations.urls")),
     path("", include("events.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

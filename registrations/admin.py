@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from landtagstalk import permissions
+from landtagstalk.admin import ViewOnlyAdmin
 
 from . import attendance, export, outreach, questions, reminders, selectors, subscriptions
 from .forms import ParticipantReportForm, RegistrantMessageForm
@@ -49,6 +50,19 @@ class PurgedFilter(admin.SimpleListFilter):
             return queryset.filter(purged_at__isnull=False)
         if self.value() == "no":
             return queryset.filter(purged_at__isnull=True)
+        return queryset
+
+
+class BouncedFilter(admin.SimpleListFilter):
+    title = _("undeliverable address")
+    parameter_name = "bounced"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("undeliverable")), ("no", _("deliverable"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(bounced_at__isnull=self.value() == "no")
         return queryset
 
 
@@ -85,9 +99,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         "attended",
         "reminder_sent_at",
         "purged_at",
+        "undeliverable",
     ]
     list_display_links = ["person"]
-    list_filter = ["status", "attended", PurgedFilter, "event"]
+    list_filter = ["status", "attended", PurgedFilter, BouncedFilter, "event"]
     actions = ["export_csv", "mark_attended", "send_reminder"]
     search_fields = ["first_name", "last_name", "email", "organisation"]
     date_hierarchy = "created_at"
@@ -106,6 +121,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "expires_at",
         "reminder_sent_at",
         "purged_at",
+        "bounced_at",
+        "bounce_reason",
     ]
     # The token is the key to the person's own page: not even staff see it.
     fieldsets = [
@@ -125,6 +142,8 @@ class RegistrationAdmin(admin.ModelAdmin):
                     "cancel_reason",
                     "expires_at",
                     "reminder_sent_at",
+                    "bounced_at",
+                    "bounce_reason",
                     "attended",
                     "purged_at",
                 ]
@@ -164,6 +183,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         if registration.purged_at:
             return gettext("(deleted, no. %(pk)s)") % {"pk": registration.pk}
         return registration.last_name or "–"
+
+    @admin.display(description=_("mail"), ordering="bounced_at")
+    def undeliverable(self, registration):
+        # The mail server said the address does not exist (tasks.is_bounce).
+        return gettext("Undeliverable") if registration.bounced_at else ""
 
     def get_urls(self):
         def event_page(view, name, **kwargs):
@@ -459,23 +483,11 @@ class RegistrationAdmin(admin.ModelAdmin):
             )
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ViewOnlyAdmin):
     """Records of what was done with personal data: read-only, for superusers only."""
 
-    def has_module_permission(self, request):
-        return permissions.can_see_records(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.can_see_records(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def may_view(self, user):
+        return permissions.can_see_records(user)
 
 
 @admin.register(ExportLog)
@@ -489,3 +501,5 @@ class ExportLogAdmin(RecordAdmin):
 class PurgeLogAdmin(RecordAdmin):
     list_display = ["created_at", "event", "anonymised_count", "deleted_count"]
     list_select_related = ["event"]
+
+from . import admin_mails  # noqa: E402, F401 (the failed mails' admin registers itself)

@@ -1,7 +1,9 @@
 """The mails a registrant gets, rendered in the registrant's language."""
 
 import datetime
+import functools
 import re
+import smtplib
 from email.header import Header
 from email.message import Message
 from email.utils import make_msgid
@@ -164,6 +166,65 @@ def render_mail(registration, template, *, subject, header_subject, **extra):
     return message
 
 
+def mask_email(address):
+    """``m***@example.org``: enough for staff to tell addresses apart, never the address."""
+    local, at, domain = (address or "").rpartition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
+def record_bounce(*, registration_id, error):
+    """Note on the registration that the mail server says its address does not exist."""
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None:
+        return
+    reason = "; ".join(
+        f"{code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
+        for code, message in error.recipients.values()
+    )
+    if registration.email:
+        reason = reason.replace(registration.email, mask_email(registration.email))
+    Registration.objects.filter(pk=registration_id).update(
+        bounced_at=timezone.now(), bounce_reason=one_line(reason)[:300]
+    )
+
+
+# What a mail server answers to RCPT TO for an address that does not exist: no such
+# mailbox (550), user not local (551), mailbox name not allowed (553).
+BOUNCE_CODES = frozenset({550, 551, 553})
+
+
+def is_bounce(error):
+    """True when the server refused every recipient as not existing: a retry cannot help.
+
+    Any other failure, a 5xx for the message or the sender included (a full disk, a
+    greylisting or policy answer), is tried again like a refused connection.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        return all(code in BOUNCE_CODES for code, _message in error.recipients.values())
+    return False
+
+
+def records_bounces(registration_of):
+    """Record a bounce after ``function`` failed with one, outside its rolled-back transaction."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def send(**kwargs):
+            try:
+                return function(**kwargs)
+            except smtplib.SMTPRecipientsRefused as error:
+                if is_bounce(error):
+                    record_bounce(registration_id=registration_of(kwargs), error=error)
+                raise
+
+        return send
+
+    return decorate
+
+
+@records_bounces(lambda kwargs: kwargs["registration_id"])
 def deliver(*, registration_id, kind):
     """Render mail ``kind`` for a registrant and send it; False when there is no one to mail."""
     registration = (
@@ -283,6 +344,7 @@ def _datetime(value):
     return datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
+@records_bounces(lambda kwargs: kwargs["registration_id"])
 def send_change_mail(*, registration_id, change_id):
     """Tell one registrant about an event change, once: False when there is nothing to send.
 
@@ -330,6 +392,17 @@ def _send_change(registration, change):
         message.send()
 
 
+def _registration_of_delivery(kwargs):
+    from .models import MessageDelivery
+
+    return (
+        MessageDelivery.objects.filter(pk=kwargs["delivery_id"])
+        .values_list("registration_id", flat=True)
+        .first()
+    )
+
+
+@records_bounces(_registration_of_delivery)
 def send_registrant_message(*, delivery_id):
     """Send one recipient a message staff wrote, once: False when there is nothing to send."""
     with transaction.atomic():

@@ -10,6 +10,7 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 
 def new_token():
@@ -87,6 +88,7 @@ PERSONAL_FIELDS = {
     "question": "",
     "token": None,
     "client_hash": "",
+    "bounce_reason": "",
 }
 
 
@@ -177,6 +179,10 @@ class Registration(models.Model):
         _("last change mailed (revision)"), default=0, editable=False
     )
     purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
+    # The mail server said the address does not exist (550, 551, 553): mails to it are not
+    # tried again, and staff see it (tasks.is_bounce, mails.record_bounce).
+    bounced_at = models.DateTimeField(_("address bounced at"), null=True, blank=True)
+    bounce_reason = models.CharField(_("bounce reason"), max_length=300, blank=True)
     # A keyed hash of the client address (services.client_hash), never the address: kept
     # only while the registration holds a seat unconfirmed, to limit seats per client.
     client_hash = models.CharField(
@@ -569,3 +575,16 @@ class SeriesNotice(models.Model):
 
     def __str__(self):
         return f"{self.subscription_id} → {self.event_id}"
+
+
+class FailedMail(DBTaskResult):
+    """A mail task that failed for good (no retry after it), as staff see and resend it.
+
+    A view of django-tasks-db's task results; which ones count is decided in
+    ``registrations.failed_mails``.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed mail")
+        verbose_name_plural = _("failed mails")

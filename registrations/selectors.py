@@ -97,6 +97,7 @@ def counts(event) -> dict:
         attended=Count("pk", filter=Q(attended=True)),
         reminded=Count("pk", filter=Q(reminder_sent_at__isnull=False)),
         purged=Count("pk", filter=Q(purged_at__isnull=False)),
+        bounced=Count("pk", filter=Q(bounced_at__isnull=False)),
     )
     figures.update(
         PanelQuestion.objects.filter(event=event)

@@ -24,6 +24,7 @@ from django_tasks_db import DatabaseBackend
 from events.models import EventChange
 
 from . import mails
+from .mails import is_bounce
 from .models import MessageDelivery
 from .notices import notice_fields, recipients
 
@@ -32,16 +33,9 @@ logger = logging.getLogger(__name__)
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def is_permanent(error):
-    """True for an SMTP answer that will not change on a retry (5xx), e.g. a bad address."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _message in error.recipients.values())
-    return getattr(error, "smtp_code", 0) >= 500
-
-
 def is_retried(error, *, attempt) -> bool:
     """Whether a mail that failed with ``error`` on ``attempt`` is tried again later."""
-    return not is_permanent(error) and attempt < settings.MAIL_RETRY_MAX_ATTEMPTS
+    return not is_bounce(error) and attempt < settings.MAIL_RETRY_MAX_ATTEMPTS
 
 
 def retry_delay(attempt):

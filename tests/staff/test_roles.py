@@ -45,6 +45,7 @@ TABLE = {
     "app_list:registrations": row(MISSING, OK, MISSING, OK),
     "app_list:axes": row(MISSING, MISSING, MISSING, OK),
     "app_list:django_tasks_database": row(MISSING, MISSING, MISSING, OK),
+    "app_list:landtagstalk": row(MISSING, OK, MISSING, OK),
     # "View on site": an event's public page, never a registration's personal page.
     "view_on_site:event": row(REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "view_on_site:registration": row(MISSING, MISSING, MISSING, MISSING),
@@ -101,6 +102,9 @@ TABLE = {
     ),
     "registrations_registration_event_attendance": row(FORBIDDEN, OK, FORBIDDEN, OK),
     "registrations_registration_event_messages": row(FORBIDDEN, OK, FORBIDDEN, OK),
+    # The mail queue as Teilnehmermanagement sees it: its status, the mails failed for good.
+    "landtagstalk_workerheartbeat_changelist": row(FORBIDDEN, OK, FORBIDDEN, OK),
+    "registrations_failedmail_changelist": row(FORBIDDEN, OK, FORBIDDEN, OK),
     # Records of what happened to personal data: superusers only, read-only.
     **{
         f"registrations_{model}_{page}": superuser_only()
@@ -179,8 +183,12 @@ def world(django_user_model, settings):
         "purgelog": PurgeLog.objects.create(event=event, anonymised_count=0, deleted_count=0),
         "user": owner,
         "group": Group.objects.get(name=permissions.EDITORIAL),
+        # A mail to the registrant that failed for good: listed, masked, for who sees people.
         "dbtaskresult": DBTaskResult.objects.create(
-            args_kwargs={"args": [], "kwargs": {}},
+            args_kwargs={"args": [], "kwargs": {"registration_id": registration.pk,
+                                                "kind": "confirmed"}},
+            status="FAILED",
+            finished_at=timezone.now(),
             task_path="registrations.tasks.send_registration_mail",
             backend_name="default",
             queue_name="default",
