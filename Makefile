@@ -31,7 +31,7 @@ lint: install
 	$(BIN)/ruff check .
 
 messages: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=tests --no-location
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=tests --no-location --no-wrap
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

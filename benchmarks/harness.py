@@ -82,7 +82,7 @@ def reset_database(database_url):
     env = base_env(database_url)
     manage("migrate", "--noinput", env=env)
     day = datetime.date.today() + datetime.timedelta(days=14)
-    manage("loaddemo", "--date", day.isoformat(), env=env)
+    manage("loaddemo", "--force", "--date", day.isoformat(), env=env)
     manage("createcachetable", env=env)
 
 

@@ -75,21 +75,6 @@ def switch(*, event, on: bool) -> None:
     )
 
 
-def requests(event):
-    """(need, how many registrations ask for it) of the event's live registrations."""
-    from registrations.models import Registration, RegistrationAnswer
-
-    answers = RegistrationAnswer.objects.filter(
-        question__event=event, question__is_access_needs=True
-    ).exclude(registration__status=Registration.Status.CANCELLED).select_related("question")
-    counts = {}
-    for answer in answers:
-        needs = answer.value.splitlines() if answer.question.has_choices else [gettext("Other")]
-        for need in needs:
-            counts[need] = counts.get(need, 0) + 1
-    return sorted(counts.items())
-
-
 def booked_labels(event):
     labels = dict(Service.choices)
     return [labels[key] for key in Service.values if key in event.access_services_booked]

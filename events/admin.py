@@ -15,13 +15,12 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime, now
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from landtagstalk import permissions
 from landtagstalk.admin_input import NoDateFromQueryMixin
-from registrations import feedback, outreach, selectors
-from registrations.models import Registration
+from registrations import feedback, selectors
 
 from . import access_needs, dashboard, services
 from .editor import AgendaSlotInline, LabelledSplitDateTime
@@ -87,6 +86,17 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = []  # the admin's fieldsets choose them
+        # Long titles are read in full; a line break typed in one is a space.
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField lt-title"})
+            for name in ("title", "subtitle")
+        }
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+    def clean_subtitle(self):
+        return " ".join(self.cleaned_data["subtitle"].split())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +105,8 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.recipient_counts = {}
+        # What staff changed, found once: the confirmation shows it, update_event saves it.
+        self.changes, self.recipient_counts = {}, {}
         if (
             cleaned.get("venue_capacity") is not None
             and "format" in cleaned
@@ -110,13 +121,15 @@ class EventForm(forms.ModelForm):
             )
         if self.instance.pk is None or self.errors:
             return cleaned
-        changes = {
-            name: cleaned[name] for name in self.changed_data if name in services.NOTICE_FIELDS
-        }
-        self.recipient_counts = services.recipient_counts(event=self.instance, changes=changes)
+        fields = {f.name for f in Event._meta.concrete_fields}
+        self.changes = {name: cleaned[name] for name in self.changed_data if name in fields}
+        self.recipient_counts = selectors.recipient_counts(
+            event=self.instance, changes=self.changes
+        )
         self.change_rows = [
             (Event._meta.get_field(name).verbose_name, _shown(self.initial.get(name)), _shown(new))
-            for name, new in changes.items()
+            for name, new in self.changes.items()
+            if name in selectors.NOTICE_FIELDS
         ]
         if self.recipient_counts and not cleaned.get("inform_registrants"):
             raise forms.ValidationError(
@@ -130,7 +143,7 @@ class EventForm(forms.ModelForm):
 
     @property
     def recipient_rows(self):
-        labels = dict(Registration.Status.choices)
+        labels = dict(selectors.Status.choices)
         return [(labels[status], n) for status, n in self.recipient_counts.items()]
 
     @property
@@ -159,8 +172,27 @@ class DocumentationForm(forms.ModelForm):
         self.order_fields(["recording_url", "summary"])
 
 
+class BaseDocumentFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "An event has at most %(num)d document.",
+            "An event has at most %(num)d documents.",
+            "num",
+        )
+    }
+
+
+# No more forms are built than an event may have documents: a post of thousands is refused.
 DocumentFormSet = forms.inlineformset_factory(
-    Event, EventDocument, fields=["title", "file", "order"], extra=2, can_delete=True
+    Event,
+    EventDocument,
+    formset=BaseDocumentFormSet,
+    fields=["title", "file", "order"],
+    extra=2,
+    can_delete=True,
+    max_num=20,
+    absolute_max=20,
+    validate_max=True,
 )
 
 
@@ -219,7 +251,20 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
     actions = ["copy_as_template"]
     change_form_template = "admin/events/event/change_form.html"
     fieldsets = [
-        (None, {"fields": ["series", "title", "subtitle", "slug", "organiser", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "series",
+                    "title",
+                    "subtitle",
+                    "slug",
+                    "organiser",
+                    "description",
+                    "easy_summary",
+                ]
+            },
+        ),
         (
             _("Date and place"),
             {
@@ -244,6 +289,7 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
                     "online_url",
                     "asks_access_needs",
                     "access_services_booked",
+                    "questions_moderated",
                 ]
             },
         ),
@@ -257,12 +303,7 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             return super().save_model(request, obj, form, change)
-        fields = {f.name for f in Event._meta.concrete_fields}
-        result = services.update_event(
-            event=obj,
-            changes={name: getattr(obj, name) for name in form.changed_data if name in fields},
-            user=request.user,
-        )
+        result = services.update_event(event=obj, changes=form.changes, user=request.user)
         for text in update_messages(result):
             self.message_user(request, text, messages.SUCCESS)
         return None
@@ -309,12 +350,12 @@ class EventAdmin(NoDateFromQueryMixin, nested_admin.NestedModelAdmin):
                 can_see_questions=permissions.can_see_people(user),
                 can_record_attendance=permissions.can_record_attendance(user),
                 can_write_to_registrants=permissions.can_write_to_registrants(user),
-                registrant_messages=outreach.sent_messages(obj, limit=10)
+                registrant_messages=selectors.sent_messages(obj, limit=10)
                 if permissions.can_write_to_registrants(user)
                 else [],
                 feedback_results=feedback.results(obj) if obj.starts_at <= now() else None,
                 change_notices=[
-                    (notice, services.mailed_count(notice)) for notice in obj.changes.all()[:5]
+                    (notice, selectors.mailed_count(notice)) for notice in obj.changes.all()[:5]
                 ],
             )
         # By keyword: django-nested-admin's render_change_form takes obj as its third argument.
@@ -451,9 +492,7 @@ class AgendaSlotAdmin(NoDateFromQueryMixin, admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("events.view_agendaslot") or request.user.has_perm(
-            "events.change_agendaslot"
-        )
+        return permissions.can_see_agenda_list(request.user)
 
     @admin.display(description=_("event"), ordering="event__starts_at")
     def event_link(self, slot):
@@ -490,8 +529,12 @@ class SpeakerAdmin(admin.ModelAdmin):
 @admin.register(LegalPage)
 class LegalPageAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "updated_at"]
-    fields = ["kind", "title", "body"]
     readonly_fields = ["kind"]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.kind == LegalPage.Kind.SIGN_LANGUAGE:
+            return ["kind", "title", "body", "video", "captions"]
+        return ["kind", "title", "body"]
 
     def has_add_permission(self, request):
         return False

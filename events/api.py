@@ -1,8 +1,9 @@
 """The public read API under /api/v1/: published events, their agenda, people and seats.
 
 Only what the public pages show: never a registration, never the join link. Every
-answer may be read from any origin (``Access-Control-Allow-Origin: *``) and carries an
-ETag, so a client asks again cheaply with ``If-None-Match``.
+answer may be read from any origin (``Access-Control-Allow-Origin: *``, a browser's
+preflight answered by ``PreflightMiddleware``) and carries an ETag, so a client asks
+again cheaply with ``If-None-Match``.
 """
 
 import json
@@ -10,16 +11,18 @@ import re
 from datetime import datetime
 from typing import Literal
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 
+from landtagstalk import errors
 from registrations import selectors
 
 from . import search
@@ -28,6 +31,24 @@ from .seo import absolute_url
 
 PAGE_SIZE = 20
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+PREFIX = "/api/"
+# What a script on another site may send and read: the API is read-only and public.
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag",
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept-Language, If-None-Match, If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+    "Allow": "GET, HEAD, OPTIONS",
+}
+# The schema's enums come from the models' choices, so that they cannot drift apart.
+Code = selectors.RegistrationState.Code
+# The states of a published event: the API shows no other.
+State = Literal[tuple(code for code in Code.values if code != Code.UNPUBLISHED)]
+EventFormat = Literal[tuple(Event.Format.values)]
+RoleName = Literal[tuple(SlotSpeaker.Role.values)]
 
 
 class PublicAPI(NinjaAPI):
@@ -40,13 +61,44 @@ class PublicAPI(NinjaAPI):
 
 def public_json(request, response):
     """Readable from any origin, cacheable, answered with 304 when the client has it."""
-    response["Access-Control-Allow-Origin"] = "*"
     if request.method in ("GET", "HEAD") and response.status_code == 200:
         response["Cache-Control"] = "public, max-age=60"
         set_response_etag(response)
         patch_vary_headers(response, ["Accept-Language"])
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        response = get_conditional_response(request, etag=response["ETag"], response=response)
+    for name, value in CORS_HEADERS.items():
+        response[name] = value
     return response
+
+
+def json_error(request, status, detail):
+    """An error of the API as every other: ``{"detail": …}``, readable from any origin."""
+    return public_json(request, JsonResponse({"detail": detail}, status=status))
+
+
+def bad_request(request, exception):
+    """The site's 400 (``handler400``): a script reads the API's errors as JSON, a NUL
+    byte's as every other; every other address gets the page."""
+    if request.path.startswith(PREFIX):
+        with translation.override(errors.language_of(request)):
+            return json_error(request, 400, _("This request is not valid."))
+    return errors.bad_request(request, exception)
+
+
+class PreflightMiddleware:
+    """Answers a browser's CORS preflight (``OPTIONS``) for every address of the API.
+
+    Before the views: django-ninja knows only the methods of its operations, and the
+    OpenAPI document is a view of its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "OPTIONS" and request.path.startswith(PREFIX):
+            return public_json(request, HttpResponse(status=204, headers=PREFLIGHT_HEADERS))
+        return self.get_response(request)
 
 
 api = PublicAPI(
@@ -68,7 +120,7 @@ class Quota(Schema):
 
 
 class Registration(Schema):
-    state: Literal["open", "full", "not_open", "closed", "past", "cancelled"] = Field(
+    state: State = Field(
         description="open: seats free; full: the waiting list takes registrations; "
         "not_open: opens at opens_at; closed, past, cancelled: no registrations."
     )
@@ -90,7 +142,7 @@ class EventSummary(Schema):
     organiser: str
     starts_at: datetime
     ends_at: datetime
-    format: Literal["online", "in_person", "hybrid"]
+    format: EventFormat
     location: str
     address: str = Field(description="The hall's address; empty for an online event.")
     is_cancelled: bool
@@ -107,12 +159,12 @@ class Person(Schema):
     organisation: str
     bio: str
     photo_url: str | None
-    roles: list[Literal["host", "speaker", "panelist", "moderator"]]
+    roles: list[RoleName]
 
 
 class Role(Schema):
     name: str = Field(description="The person's name with affix, as in people[].")
-    role: Literal["host", "speaker", "panelist", "moderator"]
+    role: RoleName
 
 
 class Slot(Schema):
@@ -143,6 +195,17 @@ class Error(Schema):
     detail: str
 
 
+class Problem(Schema):
+    type: str = Field(description="What is wrong, e.g. int_parsing, literal_error.")
+    loc: list[str | int] = Field(description="Where: [\"query\", parameter name].")
+    msg: str
+    ctx: dict | None = None
+
+
+class ValidationErrors(Schema):
+    detail: list[Problem] = Field(description="One entry per bad parameter.")
+
+
 class EventFilters(Schema):
     when: Literal["upcoming", "past", "all"] = Field(
         "upcoming", description="upcoming: soonest first; past and all: newest first."
@@ -156,7 +219,7 @@ class EventFilters(Schema):
 
 @api.get(
     "/events/",
-    response={200: EventPage, 404: Error},
+    response={200: EventPage, 404: Error, 422: ValidationErrors},
     url_name="event_list",
     summary="Published events",
 )
@@ -280,7 +343,10 @@ def person_data(person, roles):
 
 
 def openapi_document():
-    return api.get_openapi_schema(path_prefix=reverse("api-v1:api-root"))
+    document = api.get_openapi_schema(path_prefix=reverse("api-v1:api-root"))
+    # The paths start with /api/v1/: the server is the site itself.
+    document["servers"] = [{"url": settings.SITE_URL, "description": "LandtagsTalk"}]
+    return document
 
 
 def openapi_json(request):

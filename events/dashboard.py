@@ -3,18 +3,14 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from registrations import selectors
-from registrations.models import PurgeLog, Registration
 
 from . import access_needs
 
-Status = Registration.Status
+Status = selectors.Status
 
-STATUS_ORDER = [Status.CONFIRMED, Status.PENDING, Status.WAITLISTED, Status.CANCELLED]
 CHART_WIDTH = 640
 CHART_HEIGHT = 220
 # Room for the axis labels.
@@ -42,14 +38,7 @@ class Bar:
 
 def per_day(event):
     """(day, registrations made that day) for every day from the first to the last one."""
-    rows = (
-        Registration.objects.filter(event=event)
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("day")
-        .annotate(count=Count("pk"))
-        .order_by("day")
-    )
-    found = {row["day"]: row["count"] for row in rows}
+    found = selectors.registrations_by_day(event)
     if not found:
         return []
     first, last = min(found), max(found)
@@ -123,9 +112,9 @@ def dashboard(event, *, now=None):
         "attendance_rate": attendance_rate,
         "days": days,
         "chart": chart(days),
-        "last_purge": PurgeLog.objects.filter(event=event).first(),
+        "last_purge": selectors.last_purge(event),
         # (need, registrations asking): read only for an event that asks.
-        "access_requests": access_needs.requests(event)
+        "access_requests": selectors.access_requests(event)
         if access_needs.is_switched_on(event)
         else [],
     }

@@ -12,9 +12,10 @@ from django.contrib.admin import widgets
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .models import AgendaSlot, Event, SlotSpeaker, Speaker
-from .services import shift_wall_clock, wall_clock_offset
+from .services import moved_slot_times, wall_clock_offset
 
 # A text field, not type="time": browsers show that one in 12 hours where the OS says so.
 TIME_INPUT = {
@@ -98,16 +99,18 @@ class AgendaSlotForm(OrderedForm):
         # Without a valid date of the event the event's own form shows the error.
         if start is None or event is None or not event.starts_at or not event.ends_at:
             return cleaned
-        untouched = self.instance.pk and not {"start_time", "end_time"} & set(self.changed_data)
-        offset = self.event_moved_by() if untouched else None
-        if offset:
-            # The event moved and staff left this slot as it was: it keeps its place in
-            # the event, as events.services.update_event moves the agenda.
-            starts_at = shift_wall_clock(self.instance.starts_at, offset)
-            ends_at = shift_wall_clock(self.instance.ends_at, offset)
-        else:
+        self.typed = not self.instance.pk or bool(
+            {"start_time", "end_time"} & set(self.changed_data)
+        )
+        if self.typed:
             starts_at = at_time_of_day(event, start)
             ends_at = at_time_of_day(event, end) if end is not None else None
+            self.instance.starts_at, self.instance.ends_at = starts_at, ends_at
+        else:
+            # Staff left the times as they were: update_event moves the slot with the event,
+            # so it is checked where it will be.
+            starts_at, ends_at = moved_slot_times(self.instance, self.event_moved_by())
+        self.planned = (starts_at, ends_at)
         span = {"start": clock(event.starts_at), "end": clock(event.ends_at)}
         if ends_at is not None and ends_at <= starts_at:
             self.add_error("end_time", _("The slot must end after it starts."))
@@ -121,17 +124,72 @@ class AgendaSlotForm(OrderedForm):
             self.add_error(
                 "end_time", _("The slot must end by the end of the event (%(end)s).") % span
             )
-        # A new date of the event moves its slots along, changed on the form or not.
-        self.moved = (starts_at, ends_at) != (self.instance.starts_at, self.instance.ends_at)
-        self.instance.starts_at, self.instance.ends_at = starts_at, ends_at
         return cleaned
 
-    def has_changed(self):
-        return super().has_changed() or getattr(self, "moved", False)
+    def save(self, commit=True):
+        if commit and self.instance.pk and not getattr(self, "typed", True):
+            # The stored times are the service's: it has moved them with the event by now.
+            self.instance.save(update_fields=AgendaSlotForm.Meta.fields)
+            return self.instance
+        return super().save(commit=commit)
 
 
-class AgendaSlotFormSet(nested_admin.formsets.NestedInlineFormSet):
+class OrderedFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """Items in the order posted; two with the same place follow each other as on the page.
+
+    The drag-and-drop script numbers the places; a second tab or a page sent without
+    JavaScript may post one place twice, or no number at all. nested-admin cannot sort such a
+    page again, so the places are numbered anew before the forms read them.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self._number_places()
+
+    def _number_places(self):
+        keys = [f"{self.add_prefix(i)}-order" for i in range(self.total_form_count())]
+        # "" and "-1" are the empty place nested-admin puts last; they need no number.
+        placed = [
+            (i, self.data.get(key)) for i, key in enumerate(keys)
+            if self.data.get(key, "") not in ("", "-1")
+        ]
+        numbers = [_place(value) for _i, value in placed]
+        if None not in numbers and len(set(numbers)) == len(numbers):
+            return
+        by_place = sorted(
+            zip(numbers, (i for i, _value in placed), strict=True),
+            key=lambda item: (item[0] is None, item[0] or 0, item[1]),
+        )
+        self.data = self.data.copy()
+        for place, (_number, i) in enumerate(by_place):
+            self.data[keys[i]] = str(place)
+
+
+def _place(value) -> int | None:
+    """A posted place as nested-admin reads it, or None where it could not."""
+    value = str(value).strip()
+    return int(value) if value.isdecimal() and len(value) <= 10 else None
+
+
+class PeopleFormSet(OrderedFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "A slot has at most %(num)d person.", "A slot has at most %(num)d people.", "num"
+        )
+    }
+
+
+class AgendaSlotFormSet(OrderedFormSet):
     """Slots see their event; together they must follow the agenda's order without overlapping."""
+
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "An event has at most %(num)d agenda slot.",
+            "An event has at most %(num)d agenda slots.",
+            "num",
+        )
+    }
 
     def get_form_kwargs(self, index):
         return {
@@ -161,36 +219,34 @@ class AgendaSlotFormSet(nested_admin.formsets.NestedInlineFormSet):
 
     def clean(self):
         super().clean()
+        # Each slot where it will be: as typed, or moved with the event (AgendaSlotForm.planned).
         slots = [
-            form
+            (form, *form.planned)
             for form in self.forms
             if form.is_valid()
             and form.has_changed() | bool(form.instance.pk)
             and not self._should_delete_form(form)
-            and form.instance.starts_at
+            and hasattr(form, "planned")
         ]
-        slots.sort(key=lambda form: form.cleaned_data.get("order") or 0)
-        for previous, form in zip(slots, slots[1:], strict=False):
-            slot, before = form.instance, previous.instance
-            names = {"title": before.title, "time": clock(before.starts_at)}
-            if slot.starts_at < before.starts_at:
+        slots.sort(key=lambda slot: slot[0].cleaned_data.get("order") or 0)
+        for (before, before_start, _end), (form, start, _end) in zip(
+            slots, slots[1:], strict=False
+        ):
+            if start < before_start:
                 form.add_error(
                     "start_time",
                     _(
                         "Starts before the slot above it, “%(title)s” (%(time)s). Change the "
                         "time or drag the slot to its place."
                     )
-                    % names,
+                    % {"title": before.instance.title, "time": clock(before_start)},
                 )
-        for index, form in enumerate(slots):
-            slot = form.instance
-            if slot.is_parallel:
+        for index, (form, start, _end) in enumerate(slots):
+            if form.instance.is_parallel:
                 continue
-            for other in (form.instance for form in slots[:index]):
-                other_end = other.ends_at or other.starts_at
-                if other.starts_at <= slot.starts_at < other_end or (
-                    slot.starts_at == other.starts_at
-                ):
+            for other, other_start, other_end in slots[:index]:
+                other_end = other_end or other_start
+                if other_start <= start < other_end or start == other_start:
                     form.add_error(
                         "start_time",
                         _(
@@ -198,8 +254,8 @@ class AgendaSlotFormSet(nested_admin.formsets.NestedInlineFormSet):
                             "tick “runs in parallel” if both take place at once."
                         )
                         % {
-                            "title": other.title,
-                            "start": clock(other.starts_at),
+                            "title": other.instance.title,
+                            "start": clock(other_start),
                             "end": clock(other_end),
                         },
                     )
@@ -278,8 +334,19 @@ class SlotSpeakerForm(OrderedForm):
         return super().save(commit=commit)
 
 
-class SlotSpeakerInline(nested_admin.NestedStackedInline):
+class BoundedInline(nested_admin.NestedStackedInline):
+    """At most ``max_num`` items: a post of more is refused before thousands of forms are built."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(
+            request, obj, **{"absolute_max": self.max_num, "validate_max": True, **kwargs}
+        )
+
+
+class SlotSpeakerInline(BoundedInline):
     model = SlotSpeaker
+    formset = PeopleFormSet
+    max_num = 20
     verbose_name = _("person in this slot")
     verbose_name_plural = _("people in this slot")
     form = SlotSpeakerForm
@@ -317,8 +384,9 @@ class SlotSpeakerInline(nested_admin.NestedStackedInline):
         return field
 
 
-class AgendaSlotInline(nested_admin.NestedStackedInline):
+class AgendaSlotInline(BoundedInline):
     model = AgendaSlot
+    max_num = 50
     verbose_name = _("agenda slot")
     verbose_name_plural = _("agenda slots")
     form = AgendaSlotForm

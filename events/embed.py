@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from landtagstalk.security import allow_framing
 from registrations import selectors
 
 from . import seo
@@ -26,14 +27,7 @@ def embeddable(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        origins = settings.EMBED_ORIGINS
-        response._csp_replace = {"frame-ancestors": origins or ["'none'"]}
-        if origins:
-            # Browsers that know frame-ancestors ignore X-Frame-Options, older ones
-            # would refuse every frame: the CSP alone decides here.
-            response.xframe_options_exempt = True
-        return response
+        return allow_framing(view(request, *args, **kwargs))
 
     return wrapped
 

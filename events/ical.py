@@ -6,6 +6,7 @@ links the personal page, which shows the join link to a confirmed registrant.
 
 from datetime import timedelta
 from email.utils import parseaddr
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,6 +17,15 @@ from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEvent
 
 PRODUCT_ID = "-//LandtagsTalk//Veranstaltungen//DE"
+
+
+class Attendee(NamedTuple):
+    """The person an invitation is for: an ATTENDEE beside the ORGANIZER (RFC 5546)."""
+
+    email: str
+    name: str = ""
+    # ACCEPTED, TENTATIVE, NEEDS-ACTION or DECLINED (RFC 5545, PARTSTAT).
+    status: str = "ACCEPTED"
 
 
 def event_uid(event):
@@ -31,6 +41,7 @@ def build_calendar(
     tentative=False,
     method="PUBLISH",
     mode=None,
+    attendee=None,
     now=None,
 ):
     """Return the iCalendar bytes of ``events``, with their agenda slots prefetched.
@@ -38,7 +49,8 @@ def build_calendar(
     ``personal_url`` replaces the event page as the link of a personal calendar file;
     ``cancelled`` marks its event as cancelled for this person, ``tentative`` as not
     certain (a waiting list place). ``method`` REQUEST updates an entry a calendar client
-    holds, CANCEL removes it (RFC 5546; both name the organiser). ``mode`` is how the
+    holds, CANCEL removes it (RFC 5546; both name the organiser and the ``attendee``, whom
+    no answer is asked of: the personal page is where one cancels). ``mode`` is how the
     person of a personal file takes part ("venue" or "online"): its ``LOCATION`` is the
     hall's address or "Online"; a public file names both of a hybrid event.
     """
@@ -60,6 +72,8 @@ def build_calendar(
             entry["status"] = "TENTATIVE"
         if method != "PUBLISH":
             entry.add("organizer", _organizer(event))
+            if attendee is not None:
+                entry.add("attendee", _attendee(attendee))
         calendar.add_component(entry)
     if events:
         local_dates = [timezone.localtime(event.starts_at).date() for event in events]
@@ -107,6 +121,18 @@ def _organizer(event):
     organizer = vCalAddress(f"mailto:{address or 'noreply@localhost'}")
     organizer.params["cn"] = event.organiser
     return organizer
+
+
+def _attendee(attendee):
+    local, _at, domain = attendee.email.rpartition("@")
+    address = vCalAddress(f"mailto:{local}@{domain.encode('idna').decode('ascii')}")
+    address.params.update(
+        {"cutype": "INDIVIDUAL", "role": "REQ-PARTICIPANT", "partstat": attendee.status,
+         "rsvp": "FALSE"}
+    )
+    if attendee.name:
+        address.params["cn"] = attendee.name
+    return address
 
 
 def _description(event, *, url, personal, mode):

@@ -112,13 +112,37 @@ class Event(models.Model):
         blank=True,
         help_text=_("Shown on the public page under “Documentation” after the event."),
     )
+    easy_summary = models.TextField(
+        _("summary in Leichte Sprache"),
+        max_length=3000,
+        blank=True,
+        help_text=_(
+            "Optional: what the event is about, in Leichte Sprache (short sentences, one "
+            "statement each, no abbreviations). Shown on the public page in its own section."
+        ),
+    )
+    questions_moderated = models.BooleanField(
+        _("questions are moderated"),
+        default=True,
+        help_text=_(
+            "Questions from registrants are shown to other registrants only after staff "
+            "release them. Untick to show them at once."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     # "called off", not "cancelled": that word belongs to registrations.
     is_cancelled = models.BooleanField(_("called off"), default=False)
+    # The start before the last move of a published event (events.services.update_event),
+    # for search engines: only a new date or time is a rescheduling.
+    previous_starts_at = models.DateTimeField(
+        _("previously announced start"), null=True, blank=True, editable=False
+    )
     # Raised whenever the date or place changes, so calendar clients replace their copy.
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     # Seats held (Registration.SEAT_HOLDING), changed only by registrations/services.py
-    # under this row's lock, so that a registration never counts the registrations.
+    # under this row's lock, so that a registration never counts the registrations. It
+    # lives on the event row, not in registrations, because it is what that lock
+    # protects: the counter and the lock are one row, read and written together.
     seats_held = models.PositiveIntegerField(_("seats held"), default=0, editable=False)
     # Which access services (events/access_needs.py) staff have booked for the event: the
     # public page and its JSON-LD name them.
@@ -514,6 +538,40 @@ class RegistrationQuestion(models.Model):
             return True
         deadline = self.event.starts_at - timedelta(days=self.asked_until_days_before)
         return (now or timezone.now()) < deadline
+VIDEO_MAX_SIZE = 50 * 1024 * 1024
+CAPTIONS_MAX_SIZE = 1024 * 1024
+
+
+def validate_video(file):
+    """MP4 or WebM by their first bytes, not only by name: the file is served to everyone."""
+    head = file.read(12)
+    file.seek(0)
+    is_mp4 = head[4:8] == b"ftyp"
+    is_webm = head[:4] == b"\x1a\x45\xdf\xa3"
+    if not (is_mp4 or is_webm) or file.name.rsplit(".", 1)[-1].lower() not in ("mp4", "webm"):
+        raise ValidationError(_("Please upload an MP4 or WebM video."), code="format")
+    if file.size > VIDEO_MAX_SIZE:
+        raise ValidationError(_("The video is larger than 50 MB."), code="too_large")
+
+
+def validate_captions(file):
+    """A WebVTT file: it starts with “WEBVTT” and is UTF-8 text."""
+    if file.size > CAPTIONS_MAX_SIZE:
+        raise ValidationError(_("The captions file is larger than 1 MB."), code="too_large")
+    content = file.read()
+    file.seek(0)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = ""
+    if (
+        file.name.rsplit(".", 1)[-1].lower() != "vtt"
+        or not text.startswith("WEBVTT")
+        or "\x00" in text
+    ):
+        raise ValidationError(
+            _("Please upload a WebVTT file (.vtt) that starts with “WEBVTT”."), code="format"
+        )
 
 
 class LegalPage(models.Model):
@@ -523,6 +581,8 @@ class LegalPage(models.Model):
         PRIVACY = "privacy", _("Privacy notice")
         IMPRINT = "imprint", _("Imprint")
         ACCESSIBILITY = "accessibility", _("Accessibility statement")
+        EASY_LANGUAGE = "easy_language", _("Easy-to-read German (Leichte Sprache)")
+        SIGN_LANGUAGE = "sign_language", _("German Sign Language")
 
     kind = models.CharField(_("page"), max_length=20, choices=Kind.choices, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -533,6 +593,21 @@ class LegalPage(models.Model):
             "heading, lines starting with “- ” form a list. Web and e-mail addresses become links. "
             "{retention_days} and {hold_hours} show the configured deletion periods."
         ),
+    )
+    # The sign-language page only: the video and its captions, from our own storage.
+    video = models.FileField(
+        _("video"),
+        upload_to="sign-language/",
+        blank=True,
+        validators=[validate_video],
+        help_text=_("MP4 or WebM, at most 50 MB."),
+    )
+    captions = models.FileField(
+        _("captions (WebVTT)"),
+        upload_to="sign-language/",
+        blank=True,
+        validators=[validate_captions],
+        help_text=_("The spoken or signed content as text: a WebVTT file (.vtt), at most 1 MB."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

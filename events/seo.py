@@ -8,14 +8,13 @@ for ``hreflang``.
 """
 
 import json
+import re
 from dataclasses import replace
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
-
-from registrations import selectors
 
 from . import access_needs
 from .models import Event
@@ -28,6 +27,8 @@ ATTENDANCE_MODES = {
     Event.Format.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",
     Event.Format.HYBRID: "https://schema.org/MixedEventAttendanceMode",
 }
+# "Platz des Landtags 1, 40221 Düsseldorf": a German postal code before the town.
+POSTAL_CODE_AND_TOWN = re.compile(r"(?P<code>\d{5})\s+(?P<town>\S.*)")
 AVAILABILITY = {
     "open": "https://schema.org/InStock",
     "full": "https://schema.org/SoldOut",
@@ -60,13 +61,18 @@ class LanguageParameterMiddleware:
         return self.get_response(request)
 
 
-def links(request):
-    """Context for every page's head: canonical address, language versions, the feed."""
+def page_language(request):
+    """The language of the page's own address: ``?lang=``, else the default language."""
     language = request.GET.get(LANG_PARAMETER)
     if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
+        return settings.LANGUAGE_CODE
+    return language
+
+
+def links(request):
+    """Context for every page's head: canonical address, language versions, the feed."""
     return {
-        "canonical_url": language_url(request.path, language),
+        "canonical_url": language_url(request.path, page_language(request)),
         "language_urls": [
             (code, language_url(request.path, code)) for code, _ in settings.LANGUAGES
         ],
@@ -106,26 +112,58 @@ def iso_local(value):
 def event_status(event):
     if event.is_cancelled:
         return "https://schema.org/EventCancelled"
-    if event.sequence:
-        # The calendar revision goes up when the date or the place changes.
+    if event.previous_starts_at:
+        # Only a new date or time is a rescheduling; a new join link or place is not.
         return "https://schema.org/EventRescheduled"
     return "https://schema.org/EventScheduled"
+
+
+def postal_address(parts):
+    """A PostalAddress of the parts after the place's name, e.g. street and "40221 Düsseldorf"."""
+    *street, town = parts
+    address = {"@type": "PostalAddress"}
+    if street:
+        address["streetAddress"] = ", ".join(street)
+    match = POSTAL_CODE_AND_TOWN.fullmatch(town)
+    if match:
+        address["postalCode"] = match["code"]
+        town = match["town"]
+    address["addressLocality"] = town
+    return address
+
+
+def place_data(event):
+    """The Place of ``event``: its name, and the address when the location gives one.
+
+    The location is one line of text, "Name, street, postal code town"; a line without a
+    comma is only a name ("Landtag NRW").
+    """
+    name, *rest = [part.strip() for part in event.location.split(",") if part.strip()] or [
+        event.organiser
+    ]
+    place = {"@type": "Place", "name": name}
+    if rest:
+        place["address"] = postal_address(rest)
+    return place
 
 
 def event_locations(event, page_url):
     """A VirtualLocation at the public page (never the join link), a Place, or both."""
     virtual = {"@type": "VirtualLocation", "url": page_url}
-    place = {"@type": "Place", "name": event.location or event.organiser}
     if event.venue_address:
-        place["address"] = {
-            "@type": "PostalAddress",
-            "streetAddress": event.street_address,
-            "postalCode": event.postal_code,
-            "addressLocality": event.locality,
-            "addressCountry": "DE",
+        place = {
+            "@type": "Place",
+            "name": event.location or event.organiser,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": event.street_address,
+                "postalCode": event.postal_code,
+                "addressLocality": event.locality,
+                "addressCountry": "DE",
+            },
         }
-    elif event.location:
-        place["address"] = event.location
+    else:
+        place = place_data(event)
     if event.format == Event.Format.ONLINE:
         return virtual
     if event.format == Event.Format.IN_PERSON:
@@ -175,12 +213,19 @@ def offers_data(event, state, page_url):
     return offers
 
 
-def event_json_ld(event, *, state=None, image_url):
-    """schema.org Event of ``event`` (with its agenda prefetched) for search engines."""
-    state = state or selectors.registration_state(event)
-    page_url = absolute_url(event.get_absolute_url())
+def event_json_ld(event, *, state, image_url, language=None, performers=None):
+    """schema.org Event of ``event`` for search engines: with its agenda prefetched, or
+    the ``performers`` (``person_data`` of its people) given.
+
+    ``state`` is the page's registration state (``registrations.selectors``); its addresses
+    are those of the page in ``language``, as the page's canonical.
+    """
+    page_url = language_url(event.get_absolute_url(), language or settings.LANGUAGE_CODE)
     description = event.description or event.subtitle or event.title
-    return {
+    people = (
+        [person_data(person) for person in event.people()] if performers is None else performers
+    )
+    data = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
@@ -192,7 +237,6 @@ def event_json_ld(event, *, state=None, image_url):
         "eventAttendanceMode": ATTENDANCE_MODES[event.format],
         "location": event_locations(event, page_url),
         "organizer": {"@type": "Organization", "name": event.organiser, "url": absolute_url("/")},
-        "performer": [person_data(person) for person in event.people()],
         "image": [image_url],
         "offers": offers_data(event, state, page_url),
         "isAccessibleForFree": True,
@@ -203,3 +247,8 @@ def event_json_ld(event, *, state=None, image_url):
         ),
         "inLanguage": settings.LANGUAGE_CODE,
     }
+    if event.previous_starts_at:
+        data["previousStartDate"] = iso_local(event.previous_starts_at)
+    if people:
+        data["performer"] = people
+    return data

@@ -5,14 +5,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 
 from landtagstalk import page_cache
-from registrations import services as seat_services
-from registrations import tasks
-from registrations.models import Registration
 
 from .models import AgendaSlot, Event, EventChange, RegistrationQuestion, SlotSpeaker
 
@@ -22,18 +20,16 @@ ADDRESS_FIELDS = ("street_address", "postal_code", "locality")
 CALENDAR_FIELDS = (
     "title", "starts_at", "ends_at", "format", "location", *ADDRESS_FIELDS, "is_cancelled"
 )
-# What registrants must be told about; a change of text only (a typo) sends nothing.
-NOTICE_FIELDS = (
-    "starts_at", "ends_at", "format", "location", *ADDRESS_FIELDS, "online_url", "is_cancelled"
-)
-# Only confirmed people have the join link, so only they hear that it changed.
-CONFIRMED_ONLY_FIELDS = ("online_url",)
-# Who is told about a change: everyone whose registration is still alive.
-INFORMED = (
-    Registration.Status.PENDING,
-    Registration.Status.CONFIRMED,
-    Registration.Status.WAITLISTED,
-)
+# The revision also goes up for a new join link: registrants are told of a change under
+# its revision (registrations.notices.NOTICE_FIELDS is a subset of these).
+REVISION_FIELDS = (*CALENDAR_FIELDS, "online_url")
+
+# Sent by ``update_event`` inside its transaction, under the event lock, once the change
+# is saved: ``update`` (the EventUpdate so far), ``before`` (field name → old value),
+# ``user`` and ``now``. A receiver adds what it did to ``update`` (``promoted``,
+# ``notice``); an error in it rolls the whole change back. ``registrations.changes``
+# receives it: the events app knows nothing of registrants.
+event_updated = Signal()
 
 
 @dataclass
@@ -42,10 +38,21 @@ class EventUpdate:
 
     event: Event
     changed: list[str] = field(default_factory=list)
-    promoted: list[Registration] = field(default_factory=list)
+    # The registrations that moved up from the waiting list (registrations.changes).
+    promoted: list = field(default_factory=list)
     moved_slots: int = 0
     offset: datetime.timedelta = datetime.timedelta(0)
     notice: EventChange | None = None
+
+
+def lock_event(event):
+    """Read the event again with its row locked; ``event`` is its pk or a queryset of it.
+
+    The one lock of an event: of staff changes (``update_event``), of every seat change
+    (``registrations.services``) and of the purge, which must not race with them.
+    """
+    events = event if isinstance(event, QuerySet) else Event.objects.filter(pk=event)
+    return events.select_for_update().get()
 
 
 # The date a previous copy put at the end of a slug, so copies of copies don't pile up dates.
@@ -85,47 +92,16 @@ def copy_slug(event: Event, starts_on: datetime.date) -> str:
     return unique_slug(f"{DATED_SLUG.sub('', event.slug)}-{starts_on}")
 
 
-def notice_fields(changed, *, cancelled: bool) -> list[str]:
-    """The changed fields registrants must be told about; none while the event stays off."""
-    fields = [name for name in NOTICE_FIELDS if name in changed]
-    if cancelled and "is_cancelled" not in fields:
-        return []
-    return fields
-
-
-def recipients(event: Event, fields) -> QuerySet[Registration]:
-    """The registrations to tell about a change of ``fields``."""
-    statuses = INFORMED
-    if fields and all(name in CONFIRMED_ONLY_FIELDS for name in fields):
-        statuses = (Registration.Status.CONFIRMED,)
-    return Registration.objects.filter(
-        event=event, status__in=statuses, purged_at__isnull=True
-    )
-
-
-def recipient_counts(*, event: Event, changes: dict) -> dict[str, int]:
-    """Per status, how many registrants a change of ``event`` to ``changes`` would mail.
-
-    Empty when the change needs no mail: the admin asks to confirm only otherwise.
-    """
-    changed = [name for name, value in changes.items() if getattr(event, name) != value]
-    fields = notice_fields(changed, cancelled=changes.get("is_cancelled", event.is_cancelled))
-    if not fields or event.pk is None:
-        return {}
-    rows = recipients(event, fields).values("status").annotate(n=Count("pk")).order_by()
-    return {row["status"]: row["n"] for row in rows if row["n"]}
-
-
 def update_event(*, event: Event, changes: dict, user=None, now=None) -> EventUpdate:
     """Change ``event`` to ``changes`` (field name → new value), with all that follows.
 
     In one transaction under the event lock: the calendar revision goes up for a change
     of the calendar entry; a new start moves the agenda by the same wall-clock offset;
-    more seats go to the waiting list; a change registrants must know is recorded and
-    its mails are queued, one task per person (``registrations.tasks``).
+    then ``event_updated`` is sent, on which ``registrations.changes`` gives more seats
+    to the waiting list and records and mails a change registrants must know.
     """
     with transaction.atomic():
-        stored = seat_services.lock_event(event.pk)
+        stored = lock_event(event.pk)
         before = {name: getattr(stored, name) for name in changes}
         changed = [name for name, value in changes.items() if before[name] != value]
         result = EventUpdate(event=stored, changed=changed)
@@ -133,21 +109,23 @@ def update_event(*, event: Event, changes: dict, user=None, now=None) -> EventUp
             return result
         for name in changed:
             setattr(stored, name, changes[name])
-        if set(changed) & (set(CALENDAR_FIELDS) | set(NOTICE_FIELDS)):
+        # Only a published event had its start announced; a draft's moves are no news.
+        if "starts_at" in changed and before.get("is_published", stored.is_published):
+            _record_previous_start(stored, before["starts_at"])
+        if set(changed) & set(REVISION_FIELDS):
             stored.sequence += 1
         stored.save()
         if "starts_at" in changed:
             result.offset = wall_clock_offset(before["starts_at"], stored.starts_at)
             result.moved_slots = _move_agenda(stored, result.offset)
-        if "format" in changed:
-            seat_services.follow_format(event=stored)
-        if {"capacity", "venue_capacity", "format"} & set(changed):
-            result.promoted = seat_services.promote_waitlisted(stored, now=now)
-        fields = notice_fields(changed, cancelled=stored.is_cancelled)
-        if fields:
-            result.notice = _record_notice(stored, fields, before, user=user)
+        event_updated.send(sender=Event, update=result, before=before, user=user, now=now)
     _copy_back(stored, event)
     return result
+
+
+def _record_previous_start(event, old_start):
+    # Moved back to the start announced before: then it is no longer rescheduled.
+    event.previous_starts_at = None if event.starts_at == event.previous_starts_at else old_start
 
 
 def _copy_back(stored, event):
@@ -157,39 +135,22 @@ def _copy_back(stored, event):
             setattr(event, f.attname, getattr(stored, f.attname))
 
 
+def moved_slot_times(slot: AgendaSlot, offset: datetime.timedelta):
+    """Where ``slot`` starts and ends once its event has moved by ``offset`` (wall clock)."""
+    return shift_wall_clock(slot.starts_at, offset), shift_wall_clock(slot.ends_at, offset)
+
+
 def _move_agenda(event, offset):
+    """The one place the agenda moves with its event; the editor's page leaves it to this."""
     if not offset:
         return 0
     slots = list(event.slots.all())
     for slot in slots:
-        slot.starts_at = shift_wall_clock(slot.starts_at, offset)
-        slot.ends_at = shift_wall_clock(slot.ends_at, offset)
+        slot.starts_at, slot.ends_at = moved_slot_times(slot, offset)
     AgendaSlot.objects.bulk_update(slots, ["starts_at", "ends_at"])
     # bulk_update sends no post_save: the cached agenda must go stale all the same.
-    page_cache.mark_stale_on_commit()
+    page_cache.mark_stale_on_commit(event)
     return len(slots)
-
-
-def _record_notice(event, fields, before, *, user):
-    notice = EventChange.objects.create(
-        event=event,
-        sequence=event.sequence,
-        changes={name: [before[name], getattr(event, name)] for name in fields},
-        cancelled="is_cancelled" in fields and event.is_cancelled,
-        recipient_count=recipients(event, fields).count(),
-        created_by=user if user is not None and user.is_authenticated else None,
-    )
-    if notice.recipient_count:
-        tasks.enqueue_change_mails(change_id=notice.pk)
-    return notice
-
-
-def mailed_count(notice: EventChange) -> int:
-    """How many registrants have the mail of ``notice`` (or of a later change) by now."""
-    mailed = Registration.objects.filter(
-        event_id=notice.event_id, change_mailed_sequence__gte=notice.sequence
-    ).count()
-    return min(mailed, notice.recipient_count)
 
 
 def default_copy_date(event: Event, *, today=None) -> datetime.date:
@@ -216,6 +177,7 @@ def copy_event(*, event: Event, starts_on: datetime.date, title: str = "", slug:
         copy.is_published = False
         copy.is_cancelled = False
         copy.sequence = 0
+        copy.previous_starts_at = None
         copy.seats_held = copy.venue_seats_held = 0
         copy.save(force_insert=True)
         for slot in slots:

@@ -11,9 +11,12 @@ import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from .templatetags.events_tags import time_span
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 64
@@ -61,8 +64,6 @@ def series_colours(series):
 
 def card_for_event(event):
     """What the picture of ``event`` shows; ``event`` comes with its agenda (``with_agenda``)."""
-    from .templatetags.events_tags import time_span
-
     when = time_span(event)
     if event.is_cancelled:
         when = _("Cancelled: %(when)s") % {"when": when}
@@ -82,7 +83,8 @@ def card_for_site():
 
 def png_for(card):
     """The PNG of ``card``, from the cache or drawn now."""
-    return cache.get_or_set(f"share-image:{card.fingerprint}", lambda: draw(card), CACHE_SECONDS)
+    key = f"share-image:{card.fingerprint}"
+    return caches["pages"].get_or_set(key, lambda: draw(card), CACHE_SECONDS)
 
 
 def font(size, *, bold=False):
@@ -169,8 +171,6 @@ def draw_people(image, pen, people, *, top, ink):
 
 def portrait(person):
     """The person's photo as a square, or their initials when there is none (or it is broken)."""
-    from django.core.files.storage import default_storage
-
     if person.photo:
         try:
             with default_storage.open(person.photo, "rb") as file, Image.open(file) as photo:

@@ -35,6 +35,19 @@ class LanguageSitemap(Sitemap):
             return path
         return f"{path}?{LANG_PARAMETER}={language}"
 
+    def get_urls(self, page=1, site=None, protocol=None):
+        # x-default is the plain (German) address. Not Django's x_default: it makes it
+        # by cutting "/de/" out of the address, which would cut an event slugged "de".
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            default = [
+                alternate["location"]
+                for alternate in url["alternates"]
+                if alternate["lang_code"] == settings.LANGUAGE_CODE
+            ]
+            url["alternates"] += [{"location": loc, "lang_code": "x-default"} for loc in default]
+        return urls
+
 
 class EventSitemap(LanguageSitemap):
     changefreq = "daily"
@@ -51,7 +64,14 @@ class EventSitemap(LanguageSitemap):
 
 class PageSitemap(LanguageSitemap):
     def items(self):
-        return ["events:list", "events:privacy", "events:imprint", "events:accessibility"]
+        return [
+            "events:list",
+            "events:privacy",
+            "events:imprint",
+            "events:accessibility",
+            "events:easy_language",
+            "events:sign_language",
+        ]
 
     def path(self, name):
         return reverse(name)

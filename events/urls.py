@@ -30,6 +30,16 @@ urlpatterns = [
         views.LegalPageView.as_view(kind=LegalPage.Kind.ACCESSIBILITY),
         name="accessibility",
     ),
+    path(
+        "leichte-sprache/",
+        views.LegalPageView.as_view(kind=LegalPage.Kind.EASY_LANGUAGE),
+        name="easy_language",
+    ),
+    path(
+        "gebaerdensprache/",
+        views.LegalPageView.as_view(kind=LegalPage.Kind.SIGN_LANGUAGE),
+        name="sign_language",
+    ),
     path("feeds/events.atom", feeds.UpcomingEventsFeed(), name="feed"),
     path("feeds/series/<slug:series>.atom", feeds.UpcomingEventsFeed(), name="series_feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import (
@@ -14,7 +16,7 @@ from django.utils.cache import (
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from landtagstalk import permissions
+from landtagstalk import page_cache, permissions
 from registrations import selectors
 
 from . import access_needs, ical, search, seo, share_image
@@ -59,7 +61,8 @@ class EventDetailView(DetailView):
     template_name = "events/event_detail.html"
 
     def get_queryset(self):
-        return Event.objects.published().with_agenda()
+        # The agenda only when its fragment is not kept (agenda_and_speakers).
+        return Event.objects.published()
 
     def get_object(self, queryset=None):
         try:
@@ -69,17 +72,26 @@ class EventDetailView(DetailView):
             # varying by cookie, and the page cache keeps none of those.
             if not permissions.can_preview_events(self.request.user):
                 raise
-            return super().get_object(Event.objects.with_agenda())
+            return super().get_object(Event.objects.all())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["speakers"] = self.object.people()
+        parts = page_cache.event_fragment(
+            self.request, self.object, "detail", lambda: agenda_and_speakers(self.object)
+        )
+        context["agenda_and_speakers"] = parts["html"]
         context["state"] = state = selectors.registration_state(self.object)
         context["preview"] = not self.object.is_published
         context["access_services"] = access_needs.booked_labels(self.object)
-        context["share_image_url"] = image_url = event_image_url(self.object)
+        context["share_image_url"] = image_url = parts["image_url"]
         context["json_ld"] = seo.json_ld_script(
-            seo.event_json_ld(self.object, state=state, image_url=image_url)
+            seo.event_json_ld(
+                self.object,
+                state=state,
+                image_url=image_url,
+                language=seo.page_language(self.request),
+                performers=parts["performers"],
+            )
         )
         if self.object.is_over():
             context["documents"] = list(self.object.documents.all())
@@ -108,6 +120,19 @@ class LegalPageView(DetailView):
             "{retention_days}", str(settings.PERSONAL_DATA_RETENTION_DAYS)
         ).replace("{hold_hours}", str(settings.REGISTRATION_HOLD_HOURS))
         return context
+
+
+def agenda_and_speakers(event):
+    """What the event page shows of the agenda and its people, rendered once per version."""
+    prefetch_related_objects([event], *Event.objects.with_agenda()._prefetch_related_lookups)
+    people = event.people()
+    return {
+        "html": render_to_string(
+            "events/_agenda_and_speakers.html", {"event": event, "speakers": people}
+        ),
+        "image_url": event_image_url(event),
+        "performers": [seo.person_data(person) for person in people],
+    }
 
 
 def event_image_url(event):

@@ -21,7 +21,7 @@ class LandtagstalkConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from . import page_cache, permissions
+        from . import checks, page_cache, permissions  # noqa: F401 (checks register)
 
         page_cache.connect_signals()
         # After the last app with staff permissions is migrated, the groups get exactly

@@ -1,4 +1,4 @@
-"""Error pages that never fail, and the refusal of NUL bytes in URLs.
+"""Error pages that never fail, with our headers, and the refusal of NUL bytes in URLs.
 
 Django's own error views run the CSRF check again (``requires_csrf_token``), which reads
 the request body: a POST that failed because of its body (e.g. a foreign charset) fails
@@ -9,9 +9,12 @@ when even the template fails, so that the middlewares around them add our header
 
 import logging
 
-from django.core.exceptions import BadRequest
+from django.conf import settings
 from django.http import HttpResponse
 from django.template import loader
+from django.urls import get_resolver
+from django.utils import translation
+from django.utils.log import log_response
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +36,22 @@ def _page(template_name, status):
 
 
 def bad_request(request, exception):
-    return _page("400.html", 400)
+    """The 400 page; the site's handler400 is ``events.api.bad_request``, which answers
+    the API's addresses in JSON and every other with this page.
+
+    A bad request may be refused before the language middleware has chosen the visitor's
+    language (a NUL byte, a bad Host), and the thread still speaks the last request's:
+    the page asks the request itself.
+    """
+    with translation.override(language_of(request)):
+        return _page("400.html", 400)
+
+
+def language_of(request):
+    try:
+        return translation.get_language_from_request(request)
+    except Exception:  # a request too broken to say: the default language
+        return settings.LANGUAGE_CODE
 
 
 def permission_denied(request, exception):
@@ -54,6 +72,9 @@ class RefuseNulMiddleware:
     No URL of this site has one; PostgreSQL refuses NUL in text, so without this each
     view would have to check every parameter (admin filters, search, autocomplete).
     Form fields check their own values, with a message (Django's CharField does).
+    The answer is the 400 page, with one line at INFO in Django's request log (the path
+    escaped): a fuzzer's thousands of them are no error of ours, and a raised BadRequest
+    would log each with its traceback at WARNING.
     """
 
     def __init__(self, get_response):
@@ -64,5 +85,23 @@ class RefuseNulMiddleware:
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
-            raise BadRequest("NUL byte in the URL")
+            # The site's handler400, which answers the API in JSON.
+            response = get_resolver().resolve_error_handler(400)(request, None)
+            log_response(
+                "Bad Request (NUL byte in the URL): %s",
+                request.path,
+                response=response,
+                request=request,
+                level="info",
+            )
+            return response
         return self.get_response(request)
+
+
+class WithoutTracebackFilter(logging.Filter):
+    """Logs a record on one line: for refusals of bad requests, where a traceback of our
+    own code tells nothing."""
+
+    def filter(self, record):
+        record.exc_info = record.exc_text = None
+        return True

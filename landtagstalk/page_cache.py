@@ -1,48 +1,86 @@
 """A cache of whole public pages for visitors without a session: what it keeps, what makes it stale.
 
 The start page, event pages, calendar feeds and legal pages are the same for every
-anonymous visitor until staff change something or someone registers. This middleware
-keeps such responses for ``PAGE_CACHE_SECONDS`` under a content version; a change of any
-model in ``STALE_MODELS`` increments it, so the change shows at once (on all servers when
-the cache is shared: ``DJANGO_CACHE_URL``). Changes that send no signal (``update()``,
-``bulk_update()``) call ``mark_stale_on_commit()``.
+anonymous visitor until staff change something. This middleware keeps such responses
+for ``PAGE_CACHE_SECONDS`` in this process's memory (the ``pages`` cache, bounded by
+size), under content versions kept in the shared cache (``default``): one per event for
+its own pages, one for the site's lists (start page, feeds, sitemap, API list), and one
+for everything. Saving or deleting a model in ``STALE_MODELS`` starts new versions of
+the event it belongs to and of the lists, at once in this process; every other process
+reads the versions at most ``VERSION_SECONDS`` apart, so a cached page costs no query.
+Changes that send no signal (``update()``, ``bulk_update()``) call
+``mark_stale_on_commit(event)``.
+
+A registration makes a page stale only when it turns the event's state from open to
+full or back; the pages that show the number of seats left (``SEAT_VIEWS``) are kept at
+most ``SEAT_SECONDS``, so that number is at most a few seconds old. The form answers
+from the database, exactly.
 
 Only these responses are kept: GET of a view in ``CACHED_VIEWS``, no cookie in the
 request but the CSRF and language cookies, status 200, no cookie set and no
-``Vary: Cookie`` in the answer.
-A page with a form uses the CSRF token, which adds ``Vary: Cookie``; it is never kept.
+``Vary: Cookie`` in the answer. A page with a form uses the CSRF token, which adds
+``Vary: Cookie``; it is never kept, never compressed (BREACH), never marked public.
+Query parameters a view does not read are dropped before it sees the request.
 """
 
 import hashlib
+import secrets
+import time
 
+from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save
+from django.http import QueryDict
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, has_vary_header
-from django.utils.translation import get_language_from_request
+from django.utils.cache import (
+    get_conditional_response,
+    has_vary_header,
+    set_response_etag,
+)
+from django.utils.translation import get_language, get_language_from_request
 
-# The pages that are kept, by view name ...
+from . import security
+
+# The pages that are kept, by view name, with the query parameters each reads besides
+# ``?lang=`` (events.seo.LanguageParameterMiddleware, on every page) ...
 CACHED_VIEWS = {
-    "events:list",
-    "events:detail",
-    "events:calendar",
-    "events:calendar_feed",
-    "events:privacy",
-    "events:imprint",
-    "events:accessibility",
-    "events:sitemap",
-    "events:robots",
-    "events:feed",
-    "events:series_feed",
-    "events:embed",
-    "events:embed_event",
-    "api-v1:event_list",
-    "api-v1:event_detail",
-    "api_openapi",
-    "api_docs",
+    "events:list": {"q", "page"},
+    "events:detail": set(),
+    "events:calendar": set(),
+    "events:calendar_feed": set(),
+    "events:privacy": set(),
+    "events:imprint": set(),
+    "events:accessibility": set(),
+    "events:easy_language": set(),
+    "events:sign_language": set(),
+    "events:sitemap": {"p"},
+    "events:robots": set(),
+    "events:feed": set(),
+    "events:series_feed": set(),
+    "events:embed": set(),
+    "events:embed_event": set(),
+    "api-v1:event_list": {"when", "series", "q", "page"},
+    "api-v1:event_detail": set(),
+    "api_openapi": set(),
+    "api_docs": set(),
 }
+LANGUAGE_PARAMETER = "lang"
+# ... the pages of one event, kept under that event's version (the others under the lists') ...
+EVENT_VIEWS = {"events:detail", "events:calendar", "events:embed_event", "api-v1:event_detail"}
+# ... the pages that show how many seats are left, kept at most SEAT_SECONDS ...
+SEAT_VIEWS = {
+    "events:list", "events:detail", "events:embed_event", "api-v1:event_list",
+    "api-v1:event_detail",
+}
+SEAT_SECONDS = 5
+# ... the pages other websites may frame: their framing headers follow the settings of
+# now, never the cache (landtagstalk.security.allow_framing) ...
+FRAMED_VIEWS = {"events:embed", "events:embed_event"}
 
 # ... and the models whose rows they show: saving or deleting one makes them stale.
 STALE_MODELS = (
@@ -52,41 +90,245 @@ STALE_MODELS = (
     "events.SlotSpeaker",
     "events.LegalPage",
     "events.EventDocument",
-    "registrations.Registration",
 )
 
-VERSION_KEY = "page-cache:version"
+# Browsers and proxies may show a public page this long before asking again with its
+# ETag (a 304 costs no rendering): short enough for the promise of 2 seconds.
+MAX_AGE_SECONDS = 1
+# How long a process trusts the content versions it has read from the shared cache.
+VERSION_SECONDS = 1
+
+EVERYTHING = "all"
+LISTS = "lists"
+VERSION_KEY = "page-cache:version:{scope}"
 
 
-def content_version():
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+def event_scope(slug):
+    return f"event:{slug}"
 
 
-def mark_stale(**kwargs):
-    """Start a new content version: every page kept so far is stale."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
+def pages():
+    return caches["pages"]
 
 
-def mark_stale_on_commit():
+def shared():
+    return caches["default"]
+
+
+class ContentVersions:
+    """The content versions this process knows, read again at most every VERSION_SECONDS.
+
+    A version is a random token, never a counter, and a scope nobody changed yet reads
+    as "0". A cleared shared cache starts a new version of everything, so no page kept
+    before comes back.
+    """
+
+    # More events than a process serves pages of: beyond, it starts over.
+    MAX_KNOWN = 5000
+
+    def __init__(self):
+        self.known = {}
+        self.read_at = 0.0
+
+    def get(self, scopes):
+        now = time.monotonic()
+        if now - self.read_at >= VERSION_SECONDS or len(self.known) > self.MAX_KNOWN:
+            if len(self.known) > self.MAX_KNOWN:
+                self.known = {}
+            self.known = self.read({*self.known, *scopes})
+            self.read_at = now
+        missing = [scope for scope in scopes if scope not in self.known]
+        if missing:
+            self.known.update(self.read(missing))
+        return [self.known[scope] for scope in scopes]
+
+    @staticmethod
+    def read(scopes):
+        """The versions of ``scopes`` from the shared cache, in one round trip."""
+        keys = {VERSION_KEY.format(scope=scope): scope for scope in scopes}
+        found = shared().get_many(list(keys))
+        everything = VERSION_KEY.format(scope=EVERYTHING)
+        if everything in keys and everything not in found:
+            token = secrets.token_hex(8)
+            if not shared().add(everything, token, timeout=None):
+                token = shared().get(everything, token)
+            found[everything] = token
+        return {scope: found.get(key, "0") for key, scope in keys.items()}
+
+    def start_new(self, scopes):
+        """New versions of ``scopes``: at once here, in the shared cache for the others."""
+        versions = {scope: secrets.token_hex(8) for scope in scopes}
+        shared().set_many(
+            {VERSION_KEY.format(scope=scope): version for scope, version in versions.items()},
+            timeout=None,
+        )
+        self.known.update(versions)
+
+    def forget(self):
+        self.known = {}
+        self.read_at = 0.0
+
+
+VERSIONS = ContentVersions()
+
+
+def mark_stale(*, events=None):
+    """Make the pages of ``events`` (slugs or Event objects) and the lists stale; with no
+    events, every page kept so far."""
+    if events is None:
+        VERSIONS.start_new([EVERYTHING])
+        return
+    slugs = {getattr(event, "slug", event) for event in events}
+    VERSIONS.start_new([LISTS, *(event_scope(slug) for slug in slugs if slug)])
+
+
+def mark_stale_on_commit(event=None):
     """For changes that send no signal (``update()``, ``bulk_update()``): once they commit."""
-    transaction.on_commit(mark_stale)
+    transaction.on_commit(lambda: mark_stale(events=None if event is None else [event]))
+
+
+# How long a fragment of an event's page is kept under the event's version.
+FRAGMENT_SECONDS = 300
+
+
+def event_fragment(request, event, name, build):
+    """``build()``, the part ``name`` of ``event``'s pages, kept under the event's version.
+
+    For pages the page cache cannot serve too (a cookie, a miss). A request with a
+    session (staff) reads the version from the shared cache: it sees a change at once.
+    """
+    scopes = [EVERYTHING, event_scope(event.slug)]
+    if public_view(request) is None:
+        versions = ContentVersions.read(scopes)
+        versions = [versions[scope] for scope in scopes]
+    else:
+        versions = VERSIONS.get(scopes)
+    raw = f"{'.'.join(versions)}|{get_language()}|{event.pk}|{name}"
+    key = "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+    return pages().get_or_set(key, build, FRAGMENT_SECONDS)
+
+
+def _events_of(instance):
+    """The slugs of the events whose pages show ``instance``."""
+    # From the registry, as STALE_MODELS names them: the project package imports no app.
+    Event, LegalPage, Speaker = (
+        apps.get_model("events", name) for name in ("Event", "LegalPage", "Speaker")
+    )
+
+    if isinstance(instance, Event):
+        return [instance.slug, getattr(instance, "_slug_before", None)]
+    if isinstance(instance, LegalPage):
+        return []
+    if isinstance(instance, Speaker):
+        return list(
+            Event.objects.filter(slots__roles__speaker=instance).values_list("slug", flat=True)
+        )
+    if hasattr(instance, "slot_id"):  # a person's role in a slot
+        events = Event.objects.filter(slots=instance.slot_id)
+    else:
+        events = Event.objects.filter(pk=instance.event_id)
+    return list(events.values_list("slug", flat=True))
+
+
+def _saved_or_deleted(sender, instance, **kwargs):
+    mark_stale(events=_events_of(instance))
+
+
+def _remember_slug(sender, instance, **kwargs):
+    """An event's pages under its old address go stale too when the slug changes."""
+    if "slug" in instance.__dict__:
+        instance._slug_before = instance.slug
 
 
 def connect_signals():
     """Wired from the landtagstalk app config, once all models are loaded."""
     for label in STALE_MODELS:
-        post_save.connect(mark_stale, sender=label, dispatch_uid=f"page-cache-{label}")
-        post_delete.connect(mark_stale, sender=label, dispatch_uid=f"page-cache-del-{label}")
+        post_save.connect(_saved_or_deleted, sender=label, dispatch_uid=f"page-cache-{label}")
+        post_delete.connect(
+            _saved_or_deleted, sender=label, dispatch_uid=f"page-cache-del-{label}"
+        )
+    post_init.connect(_remember_slug, sender="events.Event", dispatch_uid="page-cache-slug")
 
 
-def view_name(path):
+class PageEntries(LocMemCache):
+    """This process's memory, bounded by the size of what it holds (``OPTIONS["MAX_BYTES"]``):
+    the entries used least recently go first."""
+
+    held_bytes = {}
+
+    def __init__(self, name, params):
+        super().__init__(name, params)
+        self._name = name
+        self._max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 64 * 2**20))
+        self.held_bytes.setdefault(name, 0)
+
+    def _set(self, key, value, timeout=DEFAULT_TIMEOUT):
+        self._delete(key)
+        if len(value) > self._max_bytes:
+            return
+        while self._cache and (
+            self.held_bytes[self._name] + len(value) > self._max_bytes
+            or len(self._cache) >= self._max_entries
+        ):
+            self._cull()
+        self._cache[key] = value
+        self._cache.move_to_end(key, last=False)
+        self._expire_info[key] = self.get_backend_timeout(timeout)
+        self.held_bytes[self._name] += len(value)
+
+    def _cull(self):
+        key, value = self._cache.popitem()
+        del self._expire_info[key]
+        self.held_bytes[self._name] -= len(value)
+
+    def _delete(self, key):
+        value = self._cache.get(key)
+        if not super()._delete(key):
+            return False
+        self.held_bytes[self._name] -= len(value)
+        return True
+
+    def clear(self):
+        with self._lock:
+            self._cache.clear()
+            self._expire_info.clear()
+            self.held_bytes[self._name] = 0
+
+
+_gzip = GZipMiddleware(lambda request: None)
+
+
+def public_view(request):
+    """The name and arguments of the public view ``request`` asks for, or None when its
+    answer may be personal (a session, a pending message) or is not a kept page."""
+    if request.method != "GET" or not set(request.COOKIES) <= {
+        settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME
+    }:
+        return None
     try:
-        return resolve(path).view_name
+        match = resolve(request.path_info)
     except Resolver404:
         return None
+    return match if match.view_name in CACHED_VIEWS else None
+
+
+def drop_unread_parameters(request, view_name):
+    """Keep only the query parameters the view reads: ``?junk=`` makes no new entry."""
+    read = CACHED_VIEWS[view_name] | {LANGUAGE_PARAMETER}
+    if not request.GET or set(request.GET) <= read:
+        return
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name in read:
+            kept.setlist(name, values)
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
+
+
+def allow_framing(match, response):
+    """The framing headers of the settings of now (``DJANGO_EMBED_ORIGINS``)."""
+    if match.view_name in FRAMED_VIEWS:
+        security.allow_framing(response)
 
 
 class PublicPageCacheMiddleware:
@@ -94,34 +336,39 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.cacheable_request(request):
+        match = public_view(request)
+        if match is None:
             return self.get_response(request)
         request.get_host()  # refuse foreign Host headers before answering from the cache
-        key = self.key(request)
-        response = cache.get(key)
-        if response is not None:
-            if response.has_header("ETag"):
-                # A client that holds this very answer gets a 304, as the view would say.
-                return get_conditional_response(
-                    request, etag=response["ETag"], response=response
-                )
-            return response
-        response = self.get_response(request)
-        # Template responses are rendered by now: the view's handler renders them
-        # before the response goes back through the middleware.
-        if self.cacheable_response(response):
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        drop_unread_parameters(request, match.view_name)
+        keep = settings.PAGE_CACHE_SECONDS > 0
+        key = self.key(request, match) if keep else None
+        response = pages().get(key) if keep else None
+        if response is None:
+            response = self.get_response(request)
+            # Template responses are rendered by now: the view's handler renders them
+            # before the response goes back through the middleware.
+            if not self.cacheable_response(response):
+                return response
+            self.make_public(request, response)
+            if keep:
+                self.store(key, match, response)
+        response = get_conditional_response(request, etag=response["ETag"], response=response)
+        # A 304 too: its headers replace those of the copy the browser holds.
+        allow_framing(match, response)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = self.cache_control(request)
         return response
 
     @staticmethod
+    def cache_control(request):
+        """Public, but not the page in a language a cookie chose: that is not in Vary."""
+        scope = "private" if settings.LANGUAGE_COOKIE_NAME in request.COOKIES else "public"
+        return f"{scope}, max-age={MAX_AGE_SECONDS}"
+
+    @staticmethod
     def cacheable_request(request):
-        return (
-            settings.PAGE_CACHE_SECONDS > 0
-            and request.method == "GET"
-            # A session or a pending message makes the page personal.
-            and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-            and view_name(request.path_info) in CACHED_VIEWS
-        )
+        return settings.PAGE_CACHE_SECONDS > 0 and public_view(request) is not None
 
     @staticmethod
     def cacheable_response(response):
@@ -133,8 +380,36 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
-    def key(request):
+    def make_public(request, response):
+        """ETag and compression of an answer that holds nothing personal."""
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        # Adds Vary: Accept-Encoding; compresses only when the client asks.
+        _gzip.process_response(request, response)
+
+    @staticmethod
+    def store(key, match, response):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if match.view_name in SEAT_VIEWS:
+            seconds = min(seconds, SEAT_SECONDS)
+        # What frames the page is decided on the way out, by the settings of now.
+        framing = {
+            name: response.__dict__.pop(name)
+            for name in ("_csp_replace", "xframe_options_exempt")
+            if name in response.__dict__
+        }
+        pages().set(key, response, seconds)
+        response.__dict__.update(framing)
+
+    @staticmethod
+    def key(request, match):
+        if match.view_name in EVENT_VIEWS:
+            scope = event_scope(match.kwargs.get("slug", ""))
+        else:
+            scope = LISTS
+        versions = ".".join(VERSIONS.get([EVERYTHING, scope]))
         language = get_language_from_request(request)
         secure = "https" if request.is_secure() else "http"
-        raw = f"{content_version()}|{language}|{secure}|{request.get_full_path()}"
-        return "page-cache:" + hashlib.sha256(raw.encode()).hexdigest()
+        gzip = "gzip" if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")) else ""
+        raw = f"{versions}|{language}|{secure}|{gzip}|{request.get_full_path()}"
+        return "page:" + hashlib.sha256(raw.encode()).hexdigest()

@@ -69,14 +69,39 @@ def can_export_attendees(user) -> bool:
     return can_see_people(user) and user.has_perm(EXPORT_ATTENDEES)
 
 
+def can_see_subscription_counts(user) -> bool:
+    """How many people subscribed to each series: counts only, never an address."""
+    return user.is_active and user.is_staff
+
+
+def can_export_subscribers(user) -> bool:
+    """The subscribers' addresses as CSV, recorded like the attendee export."""
+    return can_export_attendees(user)
+
+
 def can_preview_events(user) -> bool:
     """Open the public page of an unpublished event, marked as a preview."""
     return user.has_perm("events.view_event")
 
 
+def can_see_agenda_list(user) -> bool:
+    """The read-only list of agenda slots (slots are edited on their event's page)."""
+    return user.has_perm("events.view_agendaslot") or user.has_perm("events.change_agendaslot")
+
+
 def can_copy_events(user) -> bool:
     """Copy an event as the template of a new one."""
     return user.has_perm(ADD_EVENTS)
+
+
+def can_see_mail_queue(user) -> bool:
+    """The status page (queue, worker) and the list of mails that failed for good."""
+    return user.is_active and (user.is_superuser or can_change_registrations(user))
+
+
+def can_resend_mails(user) -> bool:
+    """Queue a mail that failed for good again."""
+    return can_see_mail_queue(user) and can_write_to_registrants(user)
 
 
 def can_see_records(user) -> bool:

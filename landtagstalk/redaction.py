@@ -3,8 +3,10 @@
 import logging
 import re
 
-# A personal link (/r/<token>/...) opens a person's data: the token stays out of logs.
-TOKEN_PATH = re.compile(r"(/r/)[^/?\s\"']+")
+# A personal link (/r/<token>/...) opens a person's data, a staff member's one-time link
+# (/admin/set-password/<uid>/<token>/, manage.py createstaff) an account: the tokens stay
+# out of logs.
+TOKEN_PATH = re.compile(r"(/r/|/admin/set-password/[^/?\s\"']+/)[^/?\s\"']+")
 
 
 def redact(text):

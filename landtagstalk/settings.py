@@ -10,6 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .log_format import log_format
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -24,18 +26,42 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def cache_config(url):
-    """A CACHES entry from a URL: empty or db://[table], locmem://, redis://host:port/db."""
+def cache_config(url, *, purpose=""):
+    """A CACHES entry from a URL: empty or db://[table], locmem://, redis://host:port/db.
+
+    With a ``purpose`` the entry keeps its keys apart from the others in the same store:
+    a table of its own (``landtagstalk_<purpose>``, created by the migrations), its own
+    memory, or its own key prefix in Redis.
+    """
     parts = urlsplit(url)
     if parts.scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        config = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {**config, "LOCATION": purpose} if purpose else config
     if parts.scheme in {"", "db"}:
         table = (parts.netloc + parts.path).strip("/") or "landtagstalk_cache"
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": f"landtagstalk_{purpose}" if purpose else table,
+            # Culled only beyond this; Django's default of 300 is a small site's.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     if parts.scheme in {"redis", "rediss"}:
         # Django's own RedisCache; it needs the redis package (pip install ".[redis]").
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": purpose,
+        }
     raise ImproperlyConfigured(f"DJANGO_CACHE_URL: unknown cache scheme {parts.scheme!r}")
+
+
+def page_entries(megabytes):
+    """This process's memory for whole pages and fragments, bounded by size."""
+    return {
+        "BACKEND": "landtagstalk.page_cache.PageEntries",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_BYTES": megabytes * 2**20, "MAX_ENTRIES": 1_000_000},
+    }
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -53,12 +79,19 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The websites that may show /embed/ and /events/<slug>/embed/ in a frame, such as
 # https://www.spd-fraktion.example (scheme and host, comma-separated; none by default).
-EMBED_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?")
+EMBED_ORIGIN = re.compile(
+    r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:(?P<port>\d{1,5}))?"
+)
 EMBED_ORIGINS = [origin.rstrip("/") for origin in env_list("DJANGO_EMBED_ORIGINS")]
 for _origin in EMBED_ORIGINS:
-    if not EMBED_ORIGIN.fullmatch(_origin):
+    if not (_match := EMBED_ORIGIN.fullmatch(_origin)):
         raise ImproperlyConfigured(
             f"DJANGO_EMBED_ORIGINS: {_origin!r} is not an origin such as https://www.example.org"
+        )
+    if _match["port"] and not 1 <= int(_match["port"]) <= 65535:
+        raise ImproperlyConfigured(
+            f"DJANGO_EMBED_ORIGINS: {_origin!r} has the port {_match['port']}; "
+            "a port is a number from 1 to 65535"
         )
 
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -87,10 +120,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the rest: every answer carries it, also the 400 for a bad Host header that
+    # CommonMiddleware or the page cache give. (Plain HTTP with a bad Host is refused by
+    # the HTTPS redirect above, bare; nginx answers plain HTTP itself.)
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "landtagstalk.errors.RefuseNulMiddleware",
+    "events.api.PreflightMiddleware",
+    # Above the page cache: the framing headers of a kept page follow the settings of now.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "landtagstalk.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,7 +139,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -168,10 +207,24 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads (speaker photos, their renditions, event documents): in the database by default,
+# which every app server reads, served by the app under /media/ (landtagstalk.storage);
+# "filesystem" keeps them in DJANGO_MEDIA_ROOT, or a storage class such as django-storages'
+# storages.backends.s3.S3Storage (README, "Uploaded files").
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+FILE_STORAGES = {
+    "database": "landtagstalk.storage.DatabaseStorage",
+    "filesystem": "django.core.files.storage.FileSystemStorage",
+}
+_file_storage = os.environ.get("DJANGO_FILE_STORAGE", "") or "database"
+# For django-storages' S3Storage (credentials: boto3 reads AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY from the environment itself).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": FILE_STORAGES.get(_file_storage, _file_storage)},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -188,6 +241,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail: SMTP when EMAIL_HOST is set, the console otherwise.
+# The Date header in local time with its offset (+0100/+0200), not "-0000" (unknown).
+EMAIL_USE_LOCALTIME = True
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -233,6 +288,8 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
 # HTTPS only once debug is off.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# /healthz reuses its answer this many seconds per process: probes stay cheap.
+HEALTHZ_REUSE_SECONDS = int(os.environ.get("HEALTHZ_REUSE_SECONDS", "5"))
 # Load balancers probe the health check over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -296,6 +353,9 @@ AUTHENTICATION_BACKENDS = [
 # Staff log in only to the admin; a refused or missing next= lands there, not on
 # Django's /accounts/profile/, which this project does not have.
 LOGIN_REDIRECT_URL = "admin:index"
+# The one-time link of `manage.py createstaff` (landtagstalk/staff_accounts.py): 72 hours,
+# a weekend, for a person to set their password.
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=1)
@@ -307,25 +367,45 @@ AXES_CLIENT_IP_CALLABLE = "landtagstalk.security.client_ip"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
-# Cache: shared by all processes and app servers, so that the rate limit counts once
-# whatever the number of workers: in the database by default (its table comes with
-# the migrations), or in Redis (DJANGO_CACHE_URL=redis://host:6379/0). A per-process
-# cache (locmem://) makes check --deploy warn.
-CACHES = {"default": cache_config(os.environ.get("DJANGO_CACHE_URL", ""))}
+# Caches by purpose. "default" and "ratelimit" are shared by all processes and app
+# servers (DJANGO_CACHE_URL: the database by default, their tables come with the
+# migrations; or Redis, redis://host:6379/0, with its own key prefix per purpose):
+# - default: the page cache's content versions (and what /healthz writes and reads);
+# - ratelimit: the rate-limit counters, in a store nothing else fills, so that no flood
+#   of pages or pictures evicts a client's count;
+# - pages: whole public pages, fragments and share images, in each process's memory,
+#   bounded by PAGE_CACHE_MB: a page from the cache costs no query and no round trip.
+# Login lockouts (django-axes) are rows of its own tables, never evicted.
+# A per-process cache (locmem://) makes check --deploy warn.
+_CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+CACHES = {
+    "default": cache_config(_CACHE_URL),
+    "ratelimit": cache_config(_CACHE_URL, purpose="ratelimit"),
+    "pages": page_entries(int(os.environ.get("PAGE_CACHE_MB", "64"))),
+}
 
 # Whole public pages for visitors without a session (landtagstalk/page_cache.py names which
-# pages, and which changes make them stale). A change
-# of an event or a registration shows at once where the cache is shared; a per-process
-# cache only learns of changes made in its own process, so its pages live 10 seconds.
-# 0 turns it off.
+# pages, and which changes make them stale). A change shows at once in the process that
+# made it and within 2 seconds in every other, which read the shared content versions at
+# most once a second; with a per-process default cache (locmem://) the others never
+# learn of it, so pages live 10 seconds there. 0 turns it off.
 _SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if _SHARED_CACHE else 10))
 
+# One format for Django's log and gunicorn's (landtagstalk/log_format.py): text lines or,
+# with DJANGO_LOG_FORMAT=json, one JSON object per line; an ISO 8601 time with its offset.
+try:
+    LOG_FORMAT = log_format()
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from error
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"redact_tokens": {"()": "landtagstalk.redaction.RedactTokensFilter"}},
+    "formatters": {"plain": {"()": "landtagstalk.log_format.formatter"}},
+    "filters": {
+        "redact_tokens": {"()": "landtagstalk.redaction.RedactTokensFilter"},
+        "without_traceback": {"()": "landtagstalk.errors.WithoutTracebackFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -339,6 +419,10 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True},
+        # A foreign Host header is the client's mistake: one line, not our traceback.
+        "django.security.DisallowedHost": {
+            "handlers": [], "propagate": True, "filters": ["without_traceback"]
+        },
     },
 }
 

@@ -10,7 +10,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-key-not-secret-0123456789-abcdefghijklmnop")
 
 from .settings import *  # noqa: E402, F403
-from .settings import cache_config, env_bool  # noqa: E402
+from .settings import cache_config, env_bool, page_entries  # noqa: E402
 
 # Served from the apps' folders, without collectstatic.
 STORAGES = {
@@ -27,10 +27,18 @@ AXES_ENABLED = env_bool("AXES_ENABLED", default=False)
 
 # A per-process cache, cleared for each test (tests/conftest.py); tests of the shared rate
 # limit start their own processes with the production default.
-CACHES = {"default": cache_config(os.environ.get("DJANGO_CACHE_URL", "locmem://"))}
+_CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "locmem://")
+CACHES = {
+    "default": cache_config(_CACHE_URL),
+    "ratelimit": cache_config(_CACHE_URL, purpose="ratelimit"),
+    "pages": page_entries(16),
+}
 
 # Every test sees the page as it is now; the page cache tests turn it on.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+
+# Every request to /healthz checks again; the test of the reuse turns it on.
+HEALTHZ_REUSE_SECONDS = 0
 
 # Fast hashing: the suite creates many staff users; nothing here needs a strong hash.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

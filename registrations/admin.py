@@ -5,22 +5,38 @@ decided in ``landtagstalk.permissions``.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from landtagstalk import permissions
+from landtagstalk.admin import ViewOnlyAdmin
 
-from . import attendance, export, outreach, questions, reminders, selectors
+from . import attendance, export, outreach, questions, reminders, selectors, subscriptions
 from .forms import ParticipantReportForm, RegistrantMessageForm
 from .front_desk import FrontDeskMixin
-from .models import ExportLog, PurgeLog, Registration, normalise_email
+from .models import ExportLog, PanelQuestion, PurgeLog, Registration, normalise_email
+
+
+def _int_or_none(value):
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _int_or_404(value):
+    number = _int_or_none(value)
+    if number is None:
+        raise Http404
+    return number
 
 
 class PurgedFilter(admin.SimpleListFilter):
@@ -38,6 +54,19 @@ class PurgedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BouncedFilter(admin.SimpleListFilter):
+    title = _("undeliverable address")
+    parameter_name = "bounced"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("undeliverable")), ("no", _("deliverable"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(bounced_at__isnull=self.value() == "no")
+        return queryset
+
+
 class RegistrationAdminForm(forms.ModelForm):
     def clean_email(self):
         # The unique rule names the event, a read-only field here, so Django's own
@@ -45,8 +74,8 @@ class RegistrationAdminForm(forms.ModelForm):
         email = normalise_email(self.cleaned_data["email"])
         registration = self.instance
         taken = (
-            Registration.objects.active()
-            .filter(event_id=registration.event_id, email=email, purged_at__isnull=True)
+            Registration.objects.mailable()
+            .filter(event_id=registration.event_id, email=email)
             .exclude(pk=registration.pk)
         )
         if registration.status != Registration.Status.CANCELLED and taken.exists():
@@ -59,9 +88,12 @@ class RegistrationAdminForm(forms.ModelForm):
 @admin.register(Registration)
 class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
     form = RegistrationAdminForm
+    # Name, status and event first: they stay in view at 1280 px.
     list_display = [
         "person",
         "first_name",
+        "status",
+        "event",
         "email",
         "organisation",
         "event",
@@ -71,9 +103,10 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
         "attended",
         "reminder_sent_at",
         "purged_at",
+        "undeliverable",
     ]
     list_display_links = ["person"]
-    list_filter = ["status", "mode", "attended", PurgedFilter, "event"]
+    list_filter = ["status", "mode", "attended", PurgedFilter, BouncedFilter, "event"]
     actions = ["export_csv", "mark_attended", "send_reminder"]
     search_fields = ["first_name", "last_name", "email", "organisation"]
     date_hierarchy = "created_at"
@@ -94,6 +127,8 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
         "expires_at",
         "reminder_sent_at",
         "purged_at",
+        "bounced_at",
+        "bounce_reason",
     ]
     # The token is the key to the person's own page: not even staff see it.
     fieldsets = [
@@ -107,7 +142,7 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
         ),
         (
             _("Question for the panel"),
-            {"fields": ["question", "question_selected", "question_answered"]},
+            {"fields": ["question"]},
         ),
         (
             _("History"),
@@ -120,6 +155,8 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
                     "cancel_reason",
                     "expires_at",
                     "reminder_sent_at",
+                    "bounced_at",
+                    "bounce_reason",
                     "attended",
                     "purged_at",
                 ]
@@ -160,6 +197,11 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
             return gettext("(deleted, no. %(pk)s)") % {"pk": registration.pk}
         return registration.last_name or "–"
 
+    @admin.display(description=_("mail"), ordering="bounced_at")
+    def undeliverable(self, registration):
+        # The mail server said the address does not exist (tasks.is_bounce).
+        return gettext("Undeliverable") if registration.bounced_at else ""
+
     def get_urls(self):
         def event_page(view, name, **kwargs):
             def page(request, event_id):
@@ -175,9 +217,15 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
             event_page(self.event_export_view, "export/"),
             event_page(self.event_questions_view, "questions/"),
             event_page(self.event_questions_view, "questions/print/", printable=True),
+            event_page(self.event_questions_wall_view, "questions/wall/"),
             event_page(self.event_attendance_view, "attendance/"),
             event_page(self.event_messages_view, "messages/"),
             *self.front_desk_urls(),
+            path(
+                "subscriptions/",
+                self.admin_site.admin_view(self.subscriptions_view),
+                name="registrations_registration_subscriptions",
+            ),
             *super().get_urls(),
         ]
 
@@ -217,41 +265,36 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
         )
 
     def event_questions_view(self, request, event_id, *, printable=False):
-        """The questions submitted with registrations, to pick and tick off during the event."""
+        """The event's questions by votes: release, hide, merge and tick them off."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id)
         if request.method == "POST":
             if not self.has_change_permission(request):
                 raise PermissionDenied
-            return self._set_question_flag(request, event)
-        oldest_first = request.GET.get("order") == "oldest"
-        selected_only = request.GET.get("selected") == "1"
-        asked = selectors.questions_for_the_panel(event)
+            return self._moderate_question(request, event)
+        order = request.GET.get("order")
+        if order not in {"votes", "newest", "oldest"}:
+            order = "votes"
+        released_only = request.GET.get("selected") == "1"
+        asked = selectors.questions_for_the_panel(event, order=order)
         totals = asked.aggregate(
-            total=Count("pk"),
-            selected=Count("pk", filter=Q(question_selected=True)),
-            answered=Count("pk", filter=Q(question_answered=True)),
+            total=Count("pk", distinct=True),
+            selected=Count("pk", filter=Q(is_released=True), distinct=True),
+            answered=Count("pk", filter=Q(is_answered=True), distinct=True),
         )
-        if selected_only:
-            asked = asked.filter(question_selected=True)
-        questions = asked.only(
-            "pk",
-            "first_name",
-            "organisation",
-            "question",
-            "created_at",
-            "question_selected",
-            "question_answered",
-        ).order_by("created_at" if oldest_first else "-created_at", "pk")
+        if released_only:
+            asked = asked.filter(is_released=True)
+        questions = list(asked)
         context = self.event_page_context(
             request,
             event,
             gettext("Questions for the panel"),
             questions=questions,
+            merge_targets=[q for q in questions if not q.is_hidden],
             totals=totals,
-            oldest_first=oldest_first,
-            selected_only=selected_only,
+            order=order,
+            selected_only=released_only,
             can_change=self.has_change_permission(request),
             query=request.GET.urlencode(),
         )
@@ -260,25 +303,78 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
             request, f"admin/registrations/registration/{template}.html", context
         )
 
-    def _set_question_flag(self, request, event):
-        flag, value = request.POST.get("flag"), request.POST.get("value") == "1"
-        if flag not in {"selected", "answered"}:
+    def _moderate_question(self, request, event):
+        action = request.POST.get("action", "")
+        if action not in {*questions.MODERATION, "merge"}:
             raise PermissionDenied
-        try:
-            pk = int(request.POST.get("registration", ""))
-        except ValueError:
-            raise Http404 from None
-        registration = get_object_or_404(selectors.questions_for_the_panel(event), pk=pk)
-        questions.set_question_flags(registration=registration, **{flag: value})
-        done = {
-            ("selected", True): gettext("The question of %(name)s is selected for the panel."),
-            ("selected", False): gettext("The question of %(name)s is no longer selected."),
-            ("answered", True): gettext("The question of %(name)s is marked as answered."),
-            ("answered", False): gettext("The question of %(name)s is marked as open again."),
-        }[flag, value]
-        self.message_user(request, done % {"name": registration.first_name or "–"})
+        listed = PanelQuestion.objects.filter(event=event).listed()
+        question = get_object_or_404(listed, pk=_int_or_404(request.POST.get("question")))
+        if action == "merge":
+            into = listed.filter(pk=_int_or_none(request.POST.get("into"))).first()
+            if into is None or into.pk == question.pk:
+                self.message_user(
+                    request, gettext("Please choose the question to merge into."), messages.ERROR
+                )
+            else:
+                try:
+                    questions.merge_question(duplicate=question, into=into)
+                except ValidationError as error:
+                    self.message_user(request, error.messages[0], messages.ERROR)
+                else:
+                    merged = gettext(
+                        "Question no. %(a)s is merged into no. %(b)s; its votes count there."
+                    )
+                    self.message_user(request, merged % {"a": question.pk, "b": into.pk})
+        else:
+            questions.moderate(question=question, action=action)
+            done = {
+                "release": gettext("Question no. %(pk)s is released."),
+                "unrelease": gettext("Question no. %(pk)s is no longer released."),
+                "hide": gettext("Question no. %(pk)s is hidden."),
+                "show": gettext("Question no. %(pk)s is shown again."),
+                "answer": gettext("Question no. %(pk)s is marked as answered."),
+                "reopen": gettext("Question no. %(pk)s is marked as open again."),
+            }[action]
+            self.message_user(request, done % {"pk": question.pk})
         query = request.POST.get("query", "")
         return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+
+    def subscriptions_view(self, request):
+        """Subscriptions to new events per series: counts for staff, the export by POST."""
+        if not permissions.can_see_subscription_counts(request.user):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not permissions.can_export_subscribers(request.user):
+                raise PermissionDenied
+            return export.subscribers_response(user=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Subscriptions to new events"),
+            "rows": subscriptions.counts_per_series(),
+            "can_export": permissions.can_export_subscribers(request.user),
+        }
+        return TemplateResponse(
+            request, "admin/registrations/registration/subscriptions.html", context
+        )
+
+    def event_questions_wall_view(self, request, event_id):
+        """For the screen share or the hall: released, open questions by votes, large."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        context = self.event_page_context(
+            request,
+            event,
+            gettext("Questions for the panel"),
+            questions=selectors.questions_on_the_wall(event)[:12],
+            refresh_seconds=15,
+        )
+        response = TemplateResponse(
+            request, "admin/registrations/registration/questions_wall.html", context
+        )
+        add_never_cache_headers(response)
+        return response
 
     def event_attendance_view(self, request, event_id):
         """Upload the Zoom participant report; see who was matched and who was not."""
@@ -313,7 +409,9 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id)
         draft = outreach.follow_up_draft(request.GET.get("draft"))
-        form = RegistrantMessageForm(request.POST or None, initial=draft)
+        form = RegistrantMessageForm(
+            request.POST or None, initial=draft, event=event, sending="send" in request.POST
+        )
         preview = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -340,7 +438,7 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
             gettext("Messages to registrants"),
             form=form,
             preview=preview,
-            sent_messages=outreach.sent_messages(event, limit=50),
+            sent_messages=selectors.sent_messages(event, limit=50),
         )
         return TemplateResponse(
             request, "admin/registrations/registration/messages.html", context
@@ -371,7 +469,7 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Mark as attended"), permissions=["attendance"])
     def mark_attended(self, request, queryset):
-        changed = attendance.mark_attended(registrations=queryset.filter(purged_at__isnull=True))
+        changed = attendance.mark_attended(registrations=queryset.live())
         self.message_user(
             request,
             gettext("%(count)s registrations marked as attended.") % {"count": changed},
@@ -399,23 +497,11 @@ class RegistrationAdmin(FrontDeskMixin, admin.ModelAdmin):
             )
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(ViewOnlyAdmin):
     """Records of what was done with personal data: read-only, for superusers only."""
 
-    def has_module_permission(self, request):
-        return permissions.can_see_records(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.can_see_records(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def may_view(self, user):
+        return permissions.can_see_records(user)
 
 
 @admin.register(ExportLog)
@@ -429,3 +515,5 @@ class ExportLogAdmin(RecordAdmin):
 class PurgeLogAdmin(RecordAdmin):
     list_display = ["created_at", "event", "anonymised_count", "deleted_count"]
     list_select_related = ["event"]
+
+from . import admin_mails  # noqa: E402, F401 (the failed mails' admin registers itself)

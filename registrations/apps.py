@@ -7,4 +7,12 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self):
-        from . import checks  # noqa: F401
+        from django.db.models.signals import post_save
+
+        from . import changes, checks, subscriptions  # noqa: F401  (checks, signal receivers)
+
+        post_save.connect(
+            subscriptions.announce_if_published,
+            sender="events.Event",
+            dispatch_uid="registrations.announce_if_published",
+        )

@@ -48,6 +48,9 @@ MINUTES_HEADERS = {
     "zeitindersitzungminuten",
     "sitzungsdauerminuten",
 }
+# The columns of the summary above a meeting's table: its "Teilnehmer" (German) is the
+# number of participants, not their names, and its e-mail is the host's.
+SUMMARY_HEADERS = {"meetingid", "webinarid", "topic", "thema"}
 NO = {"no", "nein", "false", "0"}
 # Section titles of the webinar report whose people are staff, not registrants.
 STAFF_SECTIONS = ("host", "panelist", "gastgeber", "diskussionsteilnehmer", "podium")
@@ -78,10 +81,6 @@ def _normalise(header: str) -> str:
     header = header.strip().strip("\ufeff").lower()
     header = header.translate(str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"}))
     return re.sub(r"[^a-z]", "", header)
-
-
-def _is_email_header(header):
-    return "email" in _normalise(header)
 
 
 def _decode(data: bytes) -> str:
@@ -118,6 +117,8 @@ def _header(line):
         if delimiter not in line:
             continue
         cells = [_normalise(cell) for cell in _split(line, delimiter)]
+        if SUMMARY_HEADERS & set(cells):
+            return None
 
         def column(names, cells=cells):
             return next((i for i, cell in enumerate(cells) if cell in names), None)
@@ -238,9 +239,9 @@ def record_attendance(*, event, participants: list[Participant], min_minutes=Non
         min_minutes = settings.ATTENDANCE_MIN_MINUTES
     result = Result(min_minutes=min_minutes)
     registrations = {}
-    for pk, email, status in Registration.objects.filter(
-        event=event, purged_at__isnull=True
-    ).values_list("pk", "email", "status"):
+    for pk, email, status in (
+        Registration.objects.live().filter(event=event).values_list("pk", "email", "status")
+    ):
         # An address may have a cancelled and a later active registration: take the active one.
         email = normalise_email(email)
         known = registrations.get(email)

@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
+from .tasks import send_registration_mail
+
 
 @register(Tags.compatibility, deploy=True)
 def check_mail_queue(app_configs, **kwargs):
     """Real mail without the database queue loses every mail the server does not take."""
-    from .tasks import send_registration_mail
-
     if settings.EMAIL_HOST and not send_registration_mail.get_backend().supports_defer:
         return [
             Warning(

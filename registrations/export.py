@@ -177,3 +177,40 @@ def describe(*, event=None, statuses=(), source: str) -> str:
     chosen = ", ".join(labels.get(status, status) for status in statuses) or _("all statuses")
     what = f"{event.title} ({chosen})" if event else chosen
     return f"{source}: {what}"
+
+
+SUBSCRIBER_COLUMNS = (
+    "email", "series", "language", "created_at", "confirmed_at", "consent_version"
+)
+
+
+def subscribers_response(*, user):
+    """The confirmed subscribers as CSV: recorded in the export log like an attendee list."""
+    from .models import SeriesSubscription
+
+    subscribers = SeriesSubscription.objects.filter(confirmed_at__isnull=False)
+    ExportLog.objects.create(
+        user=user, row_count=subscribers.count(), description=_("Subscribers to new events")
+    )
+    fields = [SeriesSubscription._meta.get_field(name) for name in SUBSCRIBER_COLUMNS]
+
+    def table():
+        yield [str(field.verbose_name) for field in fields]
+        for row in subscribers.order_by("series", "pk").values_list(*SUBSCRIBER_COLUMNS):
+            yield [neutralise(_cell(value)) for value in row]
+
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in _lines(table())),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="abonnements.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+    return str(value)

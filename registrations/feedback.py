@@ -127,10 +127,3 @@ def csv_response(event) -> HttpResponse:
     response = HttpResponse(export.BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="feedback-{event.slug}.csv"'
     return response
-
-
-def erase_feedback_text(*, registrations) -> int:
-    """Blank the written answers of ``registrations`` (a queryset); the ratings stay."""
-    return Feedback.objects.filter(registration__in=registrations).update(
-        next_topic="", comment=""
-    )

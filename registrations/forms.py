@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from landtagstalk.validators import validate_visible
 
 from . import attendance, outreach, selectors
-from .models import RegistrantMessage, Registration
+from .models import PanelQuestion, RegistrantMessage, Registration
 
 # Line and paragraph separators break mail headers and calendar lines like CR/LF do.
 LINE_BREAKING = {"\u2028", "\u2029", "\u0085"}
@@ -109,36 +109,41 @@ def question_field(question):
     return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
 
 
+def max_length(name):
+    """The length the model allows for field ``name``: the form refuses what it cannot store."""
+    return Registration._meta.get_field(name).max_length
+
+
 class RegistrationForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
-        max_length=100,
+        max_length=max_length("first_name"),
         validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label=_("Last name"),
-        max_length=100,
+        max_length=max_length("last_name"),
         validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     email = forms.EmailField(
         label=_("E-mail address"),
-        max_length=254,
+        max_length=max_length("email"),
         help_text=_("We send you a link to confirm your registration."),
         validators=[validate_single_line],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     organisation = forms.CharField(
         label=_("Organisation or municipality (optional)"),
-        max_length=200,
+        max_length=max_length("organisation"),
         required=False,
         validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     question = forms.CharField(
         label=_("Your question for the panel (optional)"),
-        max_length=1000,
+        max_length=max_length("question"),
         required=False,
         validators=[validate_text],
         help_text=_("Up to 1000 characters. Some questions are answered during the event."),
@@ -270,10 +275,76 @@ class RegistrantMessageForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, event, sending=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event, self.sending = event, sending
+
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
-            outreach.check_text(
-                cleaned["subject"] + cleaned["body"], audiences=cleaned["audiences"]
-            )
+            text = cleaned["subject"] + cleaned["body"]
+            outreach.check_text(text, audiences=cleaned["audiences"])
+            if self.sending:
+                # The preview shows it as a warning; sending waits until it can be filled.
+                outreach.check_fillable(text, event=self.event)
         return cleaned
+
+
+class PanelQuestionForm(forms.Form):
+    """A question for the panel from the personal page: the text and, if wished, a place."""
+
+    text = forms.CharField(
+        label=_("Your question"),
+        max_length=PanelQuestion.TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_text],
+        help_text=_("At most 500 characters. Other registrants see it without your name."),
+    )
+    place = forms.CharField(
+        label=_("Place to show with it (optional)"),
+        max_length=100,
+        required=False,
+        validators=[validate_single_line],
+        help_text=_("For example “Köln”: shown as “from Köln”. Leave empty to show none."),
+    )
+
+
+class SubscriptionForm(forms.Form):
+    """“Über neue Termine informieren”: an address, the series where there are several."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    series = forms.ChoiceField(label=_("Which events?"), required=False)
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my e-mail address is stored to tell me of new events. I can end "
+            "this at any time with the link in every mail."
+        ),
+        error_messages={"required": _("Please give your consent, or we cannot inform you.")},
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, series_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["series"].choices = [("", _("All events"))] + [
+            (name, name) for name in series_names
+        ]
+        if len(series_names) < 2:
+            self.fields["series"].widget = forms.HiddenInput()
+
+    @cached_property
+    def helper(self):
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            "email", "series", "consent", Div("website", css_class="hp", aria_hidden="true")
+        )
+        return helper
+
+    @property
+    def is_spam(self):
+        return bool(self.data.get(self.add_prefix("website")))

@@ -1,41 +1,66 @@
 """The mails a registrant gets, rendered in the registrant's language."""
 
 import datetime
+import functools
 import re
+import smtplib
+from email.header import Header
+from email.message import Message
 from email.mime.image import MIMEImage
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from events.ical import build_calendar
+from events.ical import Attendee, build_calendar
 from events.models import Event, EventChange
 from events.templatetags.events_tags import time_span
 
 from . import front_desk
-from .models import Registration
+from .models import MessageDelivery, Registration
+
+
+class MailKind(models.TextChoices):
+    """The mails a registrant gets; each names its templates ``registrations/email/<kind>``."""
+
+    CONFIRM_ADDRESS = "confirm_address"
+    ALREADY_REGISTERED = "already_registered"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    PROMOTED = "promoted"
+    CANCELLED = "cancelled"
+    REMINDER = "reminder"
+    EVENT_CHANGED = "event_changed"
+    EVENT_CANCELLED = "event_cancelled"
+    MESSAGE = "message"
+
 
 SUBJECTS = {
-    "confirm_address": lambda: _("Please confirm your registration"),
-    "already_registered": lambda: _("Your registration"),
-    "confirmed": lambda: _("Your registration is confirmed"),
-    "waitlisted": lambda: _("You are on the waiting list"),
-    "promoted": lambda: _("A seat has become free for you"),
-    "cancelled": lambda: _("Your registration has been cancelled"),
-    "reminder": lambda: _("Reminder"),
+    MailKind.CONFIRM_ADDRESS: lambda: _("Please confirm your registration"),
+    MailKind.ALREADY_REGISTERED: lambda: _("Your registration"),
+    MailKind.CONFIRMED: lambda: _("Your registration is confirmed"),
+    MailKind.WAITLISTED: lambda: _("You are on the waiting list"),
+    MailKind.PROMOTED: lambda: _("A seat has become free for you"),
+    MailKind.CANCELLED: lambda: _("Your registration has been cancelled"),
+    MailKind.REMINDER: lambda: _("Reminder"),
 }
 
 # The QR code of the check-in, as an image the HTML part shows inline.
 CHECKIN_QR_CID = "checkin-qr@landtagstalk"
 
 # Mails that carry the join link and the personal calendar file.
-WITH_JOIN_LINK = {"confirmed", "promoted", "reminder"}
+WITH_JOIN_LINK = {MailKind.CONFIRMED, MailKind.PROMOTED, MailKind.REMINDER}
+# The placeholders of a message staff write (outreach), filled in for each recipient.
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+PLACEHOLDERS = (
+    "first_name", "personal_link", "join_link", "documentation_link", "feedback_link"
+)
 
 
 def personal_url(registration):
@@ -49,6 +74,21 @@ def confirm_url(registration):
 def one_line(text):
     """Header values on one line: no CR, LF or other line breaks can end a header."""
     return " ".join(str(text).split())
+
+
+def fill_in(text, *, registration, personal_url):
+    """``text`` with the placeholders of one registrant; nothing else is interpreted."""
+    values = {
+        "first_name": registration.first_name,
+        "personal_link": personal_url,
+        "join_link": registration.join_url,
+        "documentation_link": settings.SITE_URL
+        + registration.event.get_absolute_url()
+        + "#documentation-heading",
+        "feedback_link": settings.SITE_URL
+        + reverse("registrations:feedback", args=[registration.token]),
+    }
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
 
 
 def greeting_name(registration):
@@ -65,6 +105,23 @@ def tidy(text):
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+class Mail(EmailMultiAlternatives):
+    """Django's mail with a Subject folded as RFC 5322 folds it.
+
+    Django encodes the subject without its header name, so a long one starts with a fold
+    right after "Subject:", which mail programs read as a leading space.
+    """
+
+    def message(self):
+        message = super().message()
+        subject = one_line(self.subject)  # no line break of its own can end the header
+        charset = "us-ascii" if subject.isascii() else "utf-8"
+        del message["Subject"]
+        # Past Django's __setitem__, which would encode it once more, without the name.
+        Message.__setitem__(message, "Subject", Header(subject, charset, header_name="Subject"))
+        return message
+
+
 def new_message(*, subject, body, to):
     """A mail with the headers every mail of ours carries.
 
@@ -76,7 +133,7 @@ def new_message(*, subject, body, to):
         "X-Auto-Response-Suppress": "All",
         "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
     }
-    return EmailMultiAlternatives(
+    return Mail(
         subject=one_line(subject),
         body=body,
         to=to,
@@ -114,23 +171,76 @@ def render_mail(registration, template, *, subject, header_subject, **extra):
     return message
 
 
+def mask_email(address):
+    """``m***@example.org``: enough for staff to tell addresses apart, never the address."""
+    local, at, domain = (address or "").rpartition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
+def record_bounce(*, registration_id, error):
+    """Note on the registration that the mail server says its address does not exist."""
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None:
+        return
+    reason = "; ".join(
+        f"{code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
+        for code, message in error.recipients.values()
+    )
+    if registration.email:
+        reason = reason.replace(registration.email, mask_email(registration.email))
+    Registration.objects.filter(pk=registration_id).update(
+        bounced_at=timezone.now(), bounce_reason=one_line(reason)[:300]
+    )
+
+
+# What a mail server answers to RCPT TO for an address that does not exist: no such
+# mailbox (550), user not local (551), mailbox name not allowed (553).
+BOUNCE_CODES = frozenset({550, 551, 553})
+
+
+def is_bounce(error):
+    """True when the server refused every recipient as not existing: a retry cannot help.
+
+    Any other failure, a 5xx for the message or the sender included (a full disk, a
+    greylisting or policy answer), is tried again like a refused connection.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        return all(code in BOUNCE_CODES for code, _message in error.recipients.values())
+    return False
+
+
+def records_bounces(registration_of):
+    """Record a bounce after ``function`` failed with one, outside its rolled-back transaction."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def send(**kwargs):
+            try:
+                return function(**kwargs)
+            except smtplib.SMTPRecipientsRefused as error:
+                if is_bounce(error):
+                    record_bounce(registration_id=registration_of(kwargs), error=error)
+                raise
+
+        return send
+
+    return decorate
+
+
+@records_bounces(lambda kwargs: kwargs["registration_id"])
 def deliver(*, registration_id, kind):
     """Render mail ``kind`` for a registrant and send it; False when there is no one to mail."""
     registration = (
-        Registration.objects.select_related("event").filter(pk=registration_id).first()
+        Registration.objects.live().select_related("event").filter(pk=registration_id).first()
     )
-    if registration is None or registration.purged_at or not registration.token:
+    if registration is None:
         return False
     event = registration.event
     with translation.override(registration.language):
         join_url = registration.join_url if kind in WITH_JOIN_LINK else ""
-        # A seat in the hall has no join link, but a place and time for the calendar.
-        calendar_attached = bool(join_url) or (
-            kind in WITH_JOIN_LINK
-            and registration.in_venue
-            and registration.status == Registration.Status.CONFIRMED
-            and not event.is_cancelled
-        )
+        has_seat = registration.status == Registration.Status.CONFIRMED and not event.is_cancelled
         subject = SUBJECTS[kind]()
         checkin_qr = kind in WITH_JOIN_LINK and front_desk.has_qr_code(registration)
         message = render_mail(
@@ -142,7 +252,7 @@ def deliver(*, registration_id, kind):
             register_url=settings.SITE_URL
             + reverse("registrations:register", args=[event.slug]),
             join_url=join_url,
-            calendar_attached=calendar_attached,
+            calendar_attached=kind in WITH_JOIN_LINK and has_seat,
             checkin_qr=checkin_qr,
             checkin_url=front_desk.checkin_url(registration) if checkin_qr else "",
             needs_confirmation=not registration.email_confirmed_at
@@ -153,17 +263,13 @@ def deliver(*, registration_id, kind):
             image.add_header("Content-ID", f"<{CHECKIN_QR_CID}>")
             image.add_header("Content-Disposition", "inline", filename="checkin.png")
             message.attach(image)
-        if calendar_attached:
-            message.attach(
-                f"{event.slug}.ics", personal_calendar(registration), "text/calendar"
-            )
-        elif kind == "cancelled":
+        if kind in WITH_JOIN_LINK and has_seat:
+            # Also before the join link is known (and for a hall seat, which has none): the
+            # personal page will show it.
+            attach_calendar(message, registration, method="PUBLISH")
+        elif kind == MailKind.CANCELLED:
             # Takes the entry out of a calendar the confirmation mail put it in.
-            message.attach(
-                f"{event.slug}.ics",
-                personal_calendar(registration, method="CANCEL"),
-                "text/calendar",
-            )
+            attach_calendar(message, registration, method="CANCEL")
         message.send()
     return True
 
@@ -207,13 +313,38 @@ def send_access_request(*, registration_id):
     return True
 
 
+def attach_calendar(message, registration, *, method):
+    """Attach the personal calendar file, its Content-Type naming its ``method`` (RFC 6047).
+
+    Mail clients (Outlook, Gmail, Apple Mail) offer "add", "update" or "remove" only
+    when the part's ``method`` is the VCALENDAR's METHOD.
+    """
+    message.attach(
+        f"{registration.event.slug}.ics",
+        personal_calendar(registration, method=method),
+        f"text/calendar; method={method}",
+    )
+
+
+# How a registration takes part, in an invitation's ATTENDEE (RFC 5545, PARTSTAT).
+PARTICIPATION = {
+    Registration.Status.CONFIRMED: "ACCEPTED",
+    Registration.Status.WAITLISTED: "TENTATIVE",
+    Registration.Status.PENDING: "NEEDS-ACTION",
+    Registration.Status.CANCELLED: "DECLINED",
+}
+
+
 def personal_calendar(registration, *, method="PUBLISH"):
     """The personal calendar file: links the personal page, never the join link.
 
     A waiting list place is a tentative entry; ``method`` is REQUEST or CANCEL in the
-    mail of an event change, so calendar clients update or remove their entry.
+    mail of an event change, so calendar clients update or remove their entry; then the
+    registrant is its ATTENDEE (by name only once the address is confirmed: until then
+    the name is anyone's typing).
     """
     event = Event.objects.with_agenda().get(pk=registration.event_id)
+    name = f"{registration.first_name} {registration.last_name}".strip()
     return build_calendar(
         [event],
         personal_url=personal_url(registration),
@@ -221,6 +352,11 @@ def personal_calendar(registration, *, method="PUBLISH"):
         tentative=registration.status == Registration.Status.WAITLISTED,
         method=method,
         mode=registration.mode if event.is_hybrid else None,
+        attendee=Attendee(
+            email=registration.email,
+            name=one_line(name) if registration.email_confirmed_at else "",
+            status=PARTICIPATION[registration.status],
+        ),
     )
 
 
@@ -249,7 +385,14 @@ def change_lines(change, *, confirmed):
         )
         lines.append((_("Address"), _address(*old) or "–", _address(*new) or "–"))
     if "online_url" in values and confirmed:
-        lines.append((_("Join link"), _("the previous link"), _("a new link (below)")))
+        before, after = values["online_url"]
+        lines.append(
+            (
+                _("Join link"),
+                _("the previous link") if before else _("not known yet"),
+                _("a new link (below)") if after else _("none for now"),
+            )
+        )
     return lines
 
 
@@ -269,6 +412,7 @@ def _datetime(value):
     return datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
+@records_bounces(lambda kwargs: kwargs["registration_id"])
 def send_change_mail(*, registration_id, change_id):
     """Tell one registrant about an event change, once: False when there is nothing to send.
 
@@ -280,20 +424,14 @@ def send_change_mail(*, registration_id, change_id):
     if change is None:
         return False
     with transaction.atomic():
-        registration = (
-            Registration.objects.select_for_update()
-            .filter(pk=registration_id, change_mailed_sequence__lt=change.sequence)
-            .first()
-        )
-        if registration is None:
+        # The update locks the row: a second worker waits here, then marks nothing.
+        marked = Registration.objects.filter(
+            pk=registration_id, change_mailed_sequence__lt=change.sequence
+        ).update(change_mailed_sequence=change.sequence)
+        if not marked:
             return False
-        registration.change_mailed_sequence = change.sequence
-        registration.save(update_fields=["change_mailed_sequence"])
-        if (
-            registration.purged_at
-            or not registration.token
-            or registration.status == Registration.Status.CANCELLED
-        ):
+        registration = Registration.objects.mailable().filter(pk=registration_id).first()
+        if registration is None:
             return False
         registration.event = change.event
         _send_change(registration, change)
@@ -302,7 +440,7 @@ def send_change_mail(*, registration_id, change_id):
 
 def _send_change(registration, change):
     event = registration.event
-    kind = "event_cancelled" if change.cancelled else "event_changed"
+    kind = MailKind.EVENT_CANCELLED if change.cancelled else MailKind.EVENT_CHANGED
     confirmed = registration.status == Registration.Status.CONFIRMED
     with translation.override(registration.language):
         subject = (
@@ -316,20 +454,25 @@ def _send_change(registration, change):
             changes=change_lines(change, confirmed=confirmed),
             join_url=registration.join_url,
         )
-        method = "CANCEL" if change.cancelled else "REQUEST"
-        message.attach(
-            f"{event.slug}.ics",
-            personal_calendar(registration, method=method),
-            "text/calendar",
+        attach_calendar(
+            message, registration, method="CANCEL" if change.cancelled else "REQUEST"
         )
         message.send()
 
 
+def _registration_of_delivery(kwargs):
+    from .models import MessageDelivery
+
+    return (
+        MessageDelivery.objects.filter(pk=kwargs["delivery_id"])
+        .values_list("registration_id", flat=True)
+        .first()
+    )
+
+
+@records_bounces(_registration_of_delivery)
 def send_registrant_message(*, delivery_id):
     """Send one recipient a message staff wrote, once: False when there is nothing to send."""
-    from .models import MessageDelivery
-    from .outreach import fill_in
-
     with transaction.atomic():
         delivery = (
             MessageDelivery.objects.select_for_update()
@@ -341,14 +484,12 @@ def send_registrant_message(*, delivery_id):
         delivery.sent_at = timezone.now()
         delivery.save(update_fields=["sent_at"])
         registration = (
-            Registration.objects.select_related("event").filter(pk=delivery.registration_id)
-        ).first()
-        if (
-            registration is None
-            or registration.purged_at
-            or not registration.token
-            or registration.status == Registration.Status.CANCELLED
-        ):
+            Registration.objects.mailable()
+            .select_related("event")
+            .filter(pk=delivery.registration_id)
+            .first()
+        )
+        if registration is None:
             return False
         message = delivery.message
         link = personal_url(registration)
@@ -356,7 +497,7 @@ def send_registrant_message(*, delivery_id):
             subject = fill_in(message.subject, registration=registration, personal_url=link)
             mail = render_mail(
                 registration,
-                "message",
+                MailKind.MESSAGE,
                 subject=subject,
                 header_subject=subject,
                 body=fill_in(message.body, registration=registration, personal_url=link),

@@ -4,11 +4,13 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Concat, Left, Lower, StrIndex, Substr
+from django.db.models.lookups import GreaterThan, LessThan
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 
 def new_token():
@@ -37,6 +39,31 @@ def normalise_email(address):
     return f"{local}@{domain}".lower()
 
 
+def mailbox(address):
+    """The mailbox an address reaches: its normal form without a ``+tag`` in the local part.
+
+    ``Anna+x@Bücher.de`` and ``anna@bücher.de`` reach one person. The same rule as the
+    database's ``Registration.mailbox`` (``MAILBOX``), so a value from here finds its rows.
+    """
+    address = normalise_email(address)
+    plus, at = address.find("+"), address.find("@")
+    if 0 <= plus < at:
+        return address[:plus] + address[at:]
+    return address
+
+
+# Registration.mailbox, computed by the database from the stored (normalised) address.
+_PLUS, _AT = StrIndex("email", Value("+")), StrIndex("email", Value("@"))
+MAILBOX = Case(
+    When(
+        Q(GreaterThan(_PLUS, 0)) & Q(LessThan(_PLUS, _AT)),
+        then=Concat(Left("email", _PLUS - 1), Substr("email", _AT)),
+    ),
+    default=F("email"),
+    output_field=models.CharField(max_length=254),
+)
+
+
 class EmailAddressField(models.EmailField):
     """An EmailField that stores and looks up addresses in their normal form."""
 
@@ -62,7 +89,23 @@ PERSONAL_FIELDS = {
     "token": None,
     "checkin_token": None,
     "client_hash": "",
+    "bounce_reason": "",
 }
+
+
+class Status(models.TextChoices):
+    """``Registration.Status``; at module level so that the constraints in Meta name it."""
+
+    PENDING = "pending", _("Pending confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A live registration still has its person: the purge sets purged_at and clears the token.
+LIVE = Q(purged_at__isnull=True)
+# A mailable one is live and not cancelled; an address has one per event (the constraint).
+MAILABLE = ~Q(status=Status.CANCELLED) & LIVE
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -72,13 +115,17 @@ class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)
 
+    def live(self):
+        """Registrations whose personal data (and personal link) are not erased."""
+        return self.filter(LIVE)
+
+    def mailable(self):
+        """Live registrations not cancelled: those a mail about the event may reach."""
+        return self.filter(MAILABLE)
+
 
 class Registration(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending confirmation")
-        CONFIRMED = "confirmed", _("Confirmed")
-        WAITLISTED = "waitlisted", _("Waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = Status
 
     class CancelReason(models.TextChoices):
         BY_REGISTRANT = "registrant", _("Cancelled by the registrant")
@@ -101,9 +148,8 @@ class Registration(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     email = EmailAddressField(_("e-mail address"), max_length=254)
     organisation = models.CharField(_("organisation or municipality"), max_length=200, blank=True)
+    # As asked in the form; it joins the event's list of questions (PanelQuestion) too.
     question = models.TextField(_("question for the panel"), max_length=1000, blank=True)
-    question_selected = models.BooleanField(_("question selected"), default=False)
-    question_answered = models.BooleanField(_("question answered"), default=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
@@ -157,10 +203,21 @@ class Registration(models.Model):
     access_request_mailed_at = models.DateTimeField(
         _("access needs mailed to the organiser at"), null=True, blank=True, editable=False
     )
+    # The mail server said the address does not exist (550, 551, 553): mails to it are not
+    # tried again, and staff see it (tasks.is_bounce, mails.record_bounce).
+    bounced_at = models.DateTimeField(_("address bounced at"), null=True, blank=True)
+    bounce_reason = models.CharField(_("bounce reason"), max_length=300, blank=True)
     # A keyed hash of the client address (services.client_hash), never the address: kept
     # only while the registration holds a seat unconfirmed, to limit seats per client.
     client_hash = models.CharField(
         _("client address (keyed hash)"), max_length=64, blank=True, default="", editable=False
+    )
+    # The address without its +tag: a few unconfirmed registrations per mailbox and event.
+    mailbox = models.GeneratedField(
+        expression=MAILBOX,
+        output_field=models.CharField(max_length=254),
+        db_persist=True,
+        verbose_name=_("mailbox (the address without +tag)"),
     )
 
     objects = RegistrationQuerySet.as_manager()
@@ -175,15 +232,17 @@ class Registration(models.Model):
             # The unconfirmed seats of one client, counted under the event lock.
             models.Index(
                 fields=["event", "client_hash"],
-                condition=Q(status="pending"),
+                condition=Q(status=Status.PENDING),
                 name="registration_client_pending",
             ),
+            # The registrations and mails of one mailbox, counted under the event lock.
+            models.Index(fields=["event", "mailbox"], name="registration_event_mailbox"),
         ]
         constraints = [
             models.UniqueConstraint(
                 "event",
                 Lower("email"),
-                condition=~Q(status="cancelled") & Q(purged_at__isnull=True),
+                condition=MAILABLE,
                 name="registration_unique_active_email",
                 violation_error_message=_("This address is already registered for the event."),
             ),
@@ -219,6 +278,22 @@ class Registration(models.Model):
         ):
             return self.event.online_url
         return ""
+
+    @property
+    def awaits_join_link(self):
+        """Confirmed for an event held online that is still to come, whose link is not set.
+
+        The link goes to them by mail once staff set it (the change notice of
+        ``online_url``), and their personal page says so meanwhile.
+        """
+        event = self.event
+        return (
+            self.status == self.Status.CONFIRMED
+            and not event.online_url
+            and not event.is_cancelled
+            and event.format != event.Format.IN_PERSON
+            and not event.is_over()
+        )
 
 
 class RegistrationAnswer(models.Model):
@@ -394,3 +469,190 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.event_id}: {self.rating}"
+
+
+class PanelQuestionQuerySet(models.QuerySet):
+    def with_votes(self):
+        return self.annotate(vote_count=models.Count("votes", distinct=True))
+
+    def by_votes(self):
+        return self.with_votes().order_by("-vote_count", "created_at", "pk")
+
+    def listed(self):
+        """On the moderator's list: not merged into another, asked from a confirmed address
+        (nobody puts words on the list under someone else's address), not withdrawn."""
+        return self.filter(
+            merged_into__isnull=True,
+            registration__email_confirmed_at__isnull=False,
+            registration__purged_at__isnull=True,
+        ).exclude(registration__status=Registration.Status.CANCELLED)
+
+    def shown_to_registrants(self, event):
+        """What other registrants see: listed, not hidden, and released where moderated."""
+        shown = self.listed().filter(event=event, is_hidden=False)
+        if event.questions_moderated:
+            shown = shown.filter(is_released=True)
+        return shown
+
+
+class PanelQuestion(models.Model):
+    """A question for the panel, asked in the form or on the personal page; others vote for it.
+
+    Other registrants see the text, the place the asker chose to show and the votes, never
+    a name. Staff moderate: release, hide, merge a duplicate into another, mark answered.
+    """
+
+    TEXT_MAX_LENGTH = 500
+    PER_REGISTRATION = 3
+
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.CASCADE,
+        related_name="panel_questions",
+        verbose_name=_("event"),
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="panel_questions",
+        verbose_name=_("registration"),
+    )
+    # Questions from the form may be as long as the form allows (1000).
+    text = models.TextField(_("question"), max_length=1000)
+    place = models.CharField(
+        _("place shown"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown with the question, for example “Köln”. Never the name."),
+    )
+    from_form = models.BooleanField(_("asked in the registration form"), default=False)
+    is_released = models.BooleanField(_("released"), default=False)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    is_answered = models.BooleanField(_("answered"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("merged into"),
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+
+    objects = PanelQuestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question for the panel")
+        verbose_name_plural = _("questions for the panel")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["event", "is_released"], name="panelquestion_event")]
+
+    def __str__(self):
+        return gettext("Question no. %(pk)s") % {"pk": self.pk}
+
+
+class QuestionVote(models.Model):
+    """One registration's vote for a question: at most one, withdrawable; the count is exact
+    because it is counted, not kept (no lock on the event row while hundreds vote)."""
+
+    question = models.ForeignKey(
+        PanelQuestion, on_delete=models.CASCADE, related_name="votes", verbose_name=_("question")
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="question_votes",
+        verbose_name=_("registration"),
+    )
+    created_at = models.DateTimeField(_("voted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                "question", "registration", name="questionvote_one_per_registration"
+            )
+        ]
+
+    def __str__(self):
+        return gettext("Vote no. %(pk)s") % {"pk": self.pk}
+
+
+class SeriesSubscription(models.Model):
+    """A citizen's wish to hear of new events (of one series, or of all), by e-mail.
+
+    Its own double opt-in and consent record, apart from any registration. Unconfirmed
+    ones are deleted after the hold time; an unsubscription deletes the row with its data.
+    """
+
+    email = EmailAddressField(_("e-mail address"), max_length=254)
+    # "" for every series.
+    series = models.CharField(_("series"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+    consent_at = models.DateTimeField(_("consent given at"))
+    consent_version = models.CharField(_("consent text version"), max_length=20)
+    created_at = models.DateTimeField(_("subscribed at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("address confirmed at"), null=True, blank=True)
+    # At most one confirmation mail an hour, however often the form is sent.
+    confirmation_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), "series", name="seriessubscription_unique_email_series"
+            )
+        ]
+
+    def __str__(self):
+        # Without the address: the admin's history keeps str().
+        return gettext("Subscription no. %(pk)s") % {"pk": self.pk}
+
+
+class SeriesAnnouncement(models.Model):
+    """That an event's publication was announced to the subscribers: once per event."""
+
+    event = models.OneToOneField(
+        "events.Event", on_delete=models.CASCADE, related_name="announcement"
+    )
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.event_id} @ {self.queued_at:%Y-%m-%d %H:%M}"
+
+
+class SeriesNotice(models.Model):
+    """One subscriber's mail about one event: sent once, however often the task runs."""
+
+    subscription = models.ForeignKey(
+        SeriesSubscription, on_delete=models.CASCADE, related_name="notices"
+    )
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("subscription", "event", name="seriesnotice_once")
+        ]
+
+    def __str__(self):
+        return f"{self.subscription_id} → {self.event_id}"
+
+
+class FailedMail(DBTaskResult):
+    """A mail task that failed for good (no retry after it), as staff see and resend it.
+
+    A view of django-tasks-db's task results; which ones count is decided in
+    ``registrations.failed_mails``.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed mail")
+        verbose_name_plural = _("failed mails")

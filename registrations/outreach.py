@@ -1,18 +1,16 @@
 """Messages staff write to the registrants of an event: who gets them, placeholders, queue."""
 
-import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import mails, tasks
+from .mails import PLACEHOLDER, PLACEHOLDERS, fill_in
 from .models import MessageDelivery, RegistrantMessage, Registration
 
 Audience = RegistrantMessage.Audience
@@ -27,10 +25,6 @@ AUDIENCE_FILTERS = {
 }
 # Audiences of confirmed people only: only they may get the join link.
 CONFIRMED_ONLY = {Audience.CONFIRMED, Audience.NOT_ATTENDED}
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-PLACEHOLDERS = (
-    "first_name", "personal_link", "join_link", "documentation_link", "feedback_link"
-)
 
 
 def recipients(*, event, audiences):
@@ -38,12 +32,7 @@ def recipients(*, event, audiences):
     chosen = Q(pk__in=[])
     for audience in audiences:
         chosen |= AUDIENCE_FILTERS[audience]
-    return (
-        Registration.objects.filter(event=event, purged_at__isnull=True, token__isnull=False)
-        .active()
-        .filter(chosen)
-        .order_by("pk")
-    )
+    return Registration.objects.mailable().filter(chosen, event=event).order_by("pk")
 
 
 def check_text(text, *, audiences):
@@ -69,24 +58,29 @@ def check_text(text, *, audiences):
         )
 
 
-def fill_in(text, *, registration, personal_url):
-    """``text`` with the placeholders of one registrant; nothing else is interpreted."""
-    values = {
-        "first_name": registration.first_name,
-        "personal_link": personal_url,
-        "join_link": registration.join_url,
-        "documentation_link": settings.SITE_URL
-        + registration.event.get_absolute_url()
-        + "#documentation-heading",
-        "feedback_link": settings.SITE_URL
-        + reverse("registrations:feedback", args=[registration.token]),
-    }
-    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+def join_link_missing(text, *, event) -> bool:
+    """Whether ``text`` asks for the join link of ``event``, which has none to give yet."""
+    return "join_link" in mails.PLACEHOLDER.findall(text) and not (
+        event.online_url and not event.is_cancelled
+    )
+
+
+def check_fillable(text, *, event):
+    """Raise a ValidationError while a placeholder of ``text`` would stay empty."""
+    if join_link_missing(text, event=event):
+        raise ValidationError(
+            _(
+                "The event has no join link yet, so {join_link} would stay empty. Add the "
+                "join link to the event first, or remove {join_link}."
+            ),
+            code="join_link_missing",
+        )
 
 
 def send_message(*, event, sender, subject, body, audiences) -> RegistrantMessage:
     """Keep the message, one delivery per recipient, and queue the mails."""
     check_text(subject + body, audiences=audiences)
+    check_fillable(subject + body, event=event)
     with transaction.atomic():
         message = RegistrantMessage.objects.create(
             event=event, sender=sender, subject=subject, body=body, audiences=list(audiences)
@@ -101,16 +95,6 @@ def send_message(*, event, sender, subject, body, audiences) -> RegistrantMessag
         if ids:
             tasks.enqueue_registrant_message(message_id=message.pk)
     return message
-
-
-def sent_messages(event, *, limit):
-    """The latest messages of ``event`` as (message, mails sent so far): one query."""
-    messages = (
-        event.messages.select_related("sender")
-        .annotate(sent=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)))
-        .order_by("-created_at", "-pk")[:limit]
-    )
-    return [(message, message.sent) for message in messages]
 
 
 def follow_up_draft(kind):
@@ -155,6 +139,7 @@ def preview(*, event, subject, body, audiences) -> dict:
     example = chosen.select_related("event").first()
     if example is None:
         return {"count": 0}
+    missing = join_link_missing(subject + body, event=event)
     link = mails.personal_url(example)
     with translation.override(example.language):
         subject = fill_in(subject, registration=example, personal_url=link)
@@ -163,4 +148,10 @@ def preview(*, event, subject, body, audiences) -> dict:
             "registrations/email/message.txt",
             mails.mail_context(example, subject=subject, body=body),
         )
-    return {"count": count, "example": example, "subject": subject, "text": mails.tidy(text)}
+    return {
+        "count": count,
+        "example": example,
+        "subject": subject,
+        "text": mails.tidy(text),
+        "join_link_missing": missing,
+    }

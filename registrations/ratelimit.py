@@ -3,10 +3,12 @@
 django-ratelimit refuses the caches this project runs with (local memory, database),
 so this is the small fixed-window counter it would be. The client address is the one
 the admin login lockout uses: REMOTE_ADDR, or behind the operator's own proxies
-(``DJANGO_TRUSTED_PROXY_COUNT``) the entry they appended to X-Forwarded-For.
+(``DJANGO_TRUSTED_PROXY_COUNT``) the entry they appended to X-Forwarded-For, counted by its
+group as the seat limit counts it (``client_group``: an IPv6 client by its /64 network).
 
-The default cache is the database cache, shared by all workers and app servers, so the
-limit is the same whatever their number.
+The counters live in the "ratelimit" cache: the database cache's own table (or Redis),
+shared by all workers and app servers, so the limit is the same whatever their number,
+and filled by nothing else, so no flood of pages evicts a count.
 """
 
 import contextlib
@@ -16,15 +18,15 @@ from django.core.cache import caches
 from django.core.cache.backends.db import BaseDatabaseCache
 from django.db import connections, router, transaction
 
-from landtagstalk.security import client_ip
+from landtagstalk.security import client_group, client_ip
 
 
 def is_limited(request, *, scope, limit, window):
     """Count this request; True when the client made more than ``limit`` in ``window`` s."""
     if not settings.RATELIMIT_ENABLE:
         return False
-    cache = caches["default"]
-    key = f"ratelimit:{scope}:{client_ip(request) or ''}"
+    cache = caches["ratelimit"]
+    key = f"ratelimit:{scope}:{client_group(client_ip(request)) or ''}"
     # add() starts a window only if none runs.
     cache.add(key, 0, timeout=window)
     with _one_at_a_time(cache, key):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import tasks
+from .mails import MailKind
 from .models import Registration
 
 Status = Registration.Status
@@ -34,10 +35,9 @@ def send_reminders(registrations, *, now=None) -> list[int]:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        claimable = registrations.filter(
+        claimable = registrations.live().filter(
             status=Status.CONFIRMED,
             reminder_sent_at__isnull=True,
-            purged_at__isnull=True,
             event__is_cancelled=False,
             event__ends_at__gt=now,
         )
@@ -50,5 +50,5 @@ def send_reminders(registrations, *, now=None) -> list[int]:
             reminder_sent_at=now
         )
         for registration_id in ids:
-            tasks.enqueue_mail(registration_id=registration_id, kind="reminder")
+            tasks.enqueue_mail(registration_id=registration_id, kind=MailKind.REMINDER)
     return ids

@@ -17,13 +17,16 @@ from typing import NamedTuple
 
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event
+from events.models import Event, EventChange
 
-from .models import Registration
+from .models import PanelQuestion, PurgeLog, QuestionVote, Registration, RegistrationAnswer
+from .notices import NOTICE_FIELDS as NOTICE_FIELDS  # for the admin's confirmation box
+from .notices import notice_fields, recipients
 
 Status = Registration.Status
 Mode = Registration.Mode
@@ -90,7 +93,7 @@ class RegistrationState:
         NOT_OPEN = "not_open", _("Registration not open yet")
         CLOSED = "closed", _("Registration closed")
         PAST = "past", _("Took place")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
         UNPUBLISHED = "unpublished", _("Not published")
 
     code: Code
@@ -146,13 +149,13 @@ def moves_up_from_waiting_list(event, *, now=None) -> bool:
 
 
 def counts(event) -> dict:
-    """Registrations of ``event`` per status and the dashboard's other totals, in one query."""
-    active = ~Q(status=Status.CANCELLED)
-    return Registration.objects.filter(event=event).aggregate(
+    """Registrations of ``event`` per status and the dashboard's other totals, in two queries.
+
+    The questions are counted as the moderator's list shows them (``questions_for_the_panel``).
+    """
+    figures = Registration.objects.filter(event=event).aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
         total=Count("pk"),
-        questions=Count("pk", filter=active & ~Q(question="")),
-        questions_selected=Count("pk", filter=active & Q(question_selected=True)),
         attended=Count("pk", filter=Q(attended=True)),
         reminded=Count("pk", filter=Q(reminder_sent_at__isnull=False)),
         purged=Count("pk", filter=Q(purged_at__isnull=False)),
@@ -160,7 +163,34 @@ def counts(event) -> dict:
             f"waitlisted_{mode}": Count("pk", filter=Q(status=Status.WAITLISTED, mode=mode))
             for mode in Mode.values
         },
+        bounced=Count("pk", filter=Q(bounced_at__isnull=False)),
     )
+    figures.update(
+        PanelQuestion.objects.filter(event=event)
+        .listed()
+        .aggregate(
+            questions=Count("pk"),
+            questions_selected=Count("pk", filter=Q(is_released=True)),
+        )
+    )
+    return figures
+
+
+def registrations_by_day(event) -> dict:
+    """{local day: registrations made that day} of ``event``, days without any left out."""
+    rows = (
+        Registration.objects.filter(event=event)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .order_by("day")
+    )
+    return {row["day"]: row["count"] for row in rows}
+
+
+def last_purge(event) -> PurgeLog | None:
+    """The latest deletion of personal data of ``event``, or None."""
+    return PurgeLog.objects.filter(event=event).first()
 
 
 def with_status_counts(events):
@@ -216,11 +246,102 @@ def seat_drift(events=None) -> list[SeatDrift]:
     ]
 
 
-def questions_for_the_panel(event):
-    """Questions for the moderator: only of people who confirmed their address, so that
-    nobody can put words on the panel's list under someone else's address."""
-    return (
-        Registration.objects.filter(event=event, email_confirmed_at__isnull=False)
-        .active()
-        .exclude(question="")
+def questions_for_the_panel(event, *, order="votes"):
+    """Questions for the moderator, with their votes: most votes first, or by time.
+
+    Only of people who confirmed their address, so that nobody can put words on the
+    panel's list under someone else's address (``PanelQuestionQuerySet.listed``).
+    """
+    questions = (
+        PanelQuestion.objects.filter(event=event)
+        .listed()
+        .with_votes()
+        .select_related("registration")
     )
+    ordering = {
+        "votes": ["-vote_count", "created_at", "pk"],
+        "newest": ["-created_at", "-pk"],
+        "oldest": ["created_at", "pk"],
+    }[order]
+    return questions.order_by(*ordering)
+
+
+def questions_on_the_wall(event):
+    """The presenter view: released, not hidden, not answered, most votes first."""
+    return (
+        PanelQuestion.objects.filter(event=event)
+        .listed()
+        .filter(is_released=True, is_hidden=False, is_answered=False)
+        .by_votes()
+    )
+
+
+def questions_for_registrant(registration):
+    """The questions a registrant sees: the event's shown ones and their own, by votes,
+    each with ``vote_count``, ``voted`` (by this registration) and ``is_own``."""
+    event = registration.event
+    shown = PanelQuestion.objects.shown_to_registrants(event)
+    own = PanelQuestion.objects.filter(registration=registration, merged_into__isnull=True)
+    questions = (
+        (shown | own)
+        .distinct()
+        .with_votes()
+        .annotate(
+            voted=models.Exists(
+                QuestionVote.objects.filter(
+                    question=OuterRef("pk"), registration_id=registration.pk
+                )
+            )
+        )
+        .order_by("is_answered", "-vote_count", "created_at", "pk")
+    )
+    result = list(questions)
+    for question in result:
+        question.is_own = question.registration_id == registration.pk
+    return result
+
+
+def recipient_counts(*, event: Event, changes: dict) -> dict[str, int]:
+    """Per status, how many registrants a change of ``event`` to ``changes`` would mail.
+
+    Empty when the change needs no mail: the admin asks to confirm only otherwise.
+    """
+    changed = [name for name, value in changes.items() if getattr(event, name) != value]
+    fields = notice_fields(changed, cancelled=changes.get("is_cancelled", event.is_cancelled))
+    if not fields or event.pk is None:
+        return {}
+    rows = recipients(event, fields).values("status").annotate(n=Count("pk")).order_by()
+    return {row["status"]: row["n"] for row in rows if row["n"]}
+
+
+def mailed_count(notice: EventChange) -> int:
+    """How many registrants have the mail of ``notice`` (or of a later change) by now."""
+    mailed = Registration.objects.filter(
+        event_id=notice.event_id, change_mailed_sequence__gte=notice.sequence
+    ).count()
+    return min(mailed, notice.recipient_count)
+
+
+def sent_messages(event, *, limit):
+    """The latest messages of ``event`` as (message, mails sent so far): one query."""
+    messages = (
+        event.messages.select_related("sender")
+        .annotate(sent=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)))
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [(message, message.sent) for message in messages]
+
+
+def access_requests(event):
+    """(need, how many live registrations ask for it) of the event's access-needs questions."""
+    answers = (
+        RegistrationAnswer.objects.filter(question__event=event, question__is_access_needs=True)
+        .exclude(registration__status=Status.CANCELLED)
+        .select_related("question")
+    )
+    counts = {}
+    for answer in answers:
+        needs = answer.value.splitlines() if answer.question.has_choices else [gettext("Other")]
+        for need in needs:
+            counts[need] = counts.get(need, 0) + 1
+    return sorted(counts.items())

@@ -12,7 +12,6 @@ in the database queue inside the transaction, otherwise with ``transaction.on_co
 that nothing is sent for a change that rolled back.
 """
 
-import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,10 +24,13 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from events.models import Event
+from events.services import lock_event  # the one lock of an event, also of its seats
 from landtagstalk import page_cache
+from landtagstalk.security import client_group
 
-from . import tasks
-from .models import PERSONAL_FIELDS, Registration, RegistrationAnswer, normalise_email
+from . import erasure, questions, tasks
+from .mails import MailKind
+from .models import Registration, RegistrationAnswer, mailbox, normalise_email
 from .selectors import (
     RegistrationState,
     capacity,
@@ -43,17 +45,12 @@ from .selectors import (
 
 Status = Registration.Status
 Mode = Registration.Mode
-# At most one "already registered" mail per address and event in this time.
+# At most one "already registered" mail per mailbox and event in this time.
 ALREADY_REGISTERED_MAIL_EVERY = timedelta(hours=1)
-
-
-def lock_event(event):
-    """Read the event again with its row locked; ``event`` is its pk or a queryset of it.
-
-    The one lock of all seat changes, and of the purge, which must not race with them.
-    """
-    events = event if isinstance(event, QuerySet) else Event.objects.filter(pk=event)
-    return events.select_for_update().get()
+# Unconfirmed registrations per mailbox (the address without its +tag) and event that get
+# a confirmation mail: anyone can send the form, and one person's mailbox is not theirs
+# to flood with victim+1@…, victim+2@… and so on.
+MAX_UNCONFIRMED_PER_MAILBOX = 3
 
 
 def _send_later(registration, kind):
@@ -65,8 +62,19 @@ def _hold_seats(event, change, mode=None):
     _add_to_counter(event, seat_counter(event, mode), change)
 
 
+def _full_quotas(event):
+    return tuple(seats_left(event, mode) == 0 for mode in quota_modes(event))
+
+
 def _add_to_counter(event, counter, change):
+    """Add ``change`` to ``counter`` of the event's seats held.
+
+    The cached public pages go stale only when a quota becomes full or takes
+    registrations again: the seats they show are at most a few seconds old anyway
+    (landtagstalk/page_cache.py).
+    """
     if change:
+        was_full = _full_quotas(event)
         # F(): even without the lock (the concurrency tests' negative control) no change
         # of the counter itself is lost. Never below 0: a counter that drifted (rows
         # changed by hand) must not stop a cancellation; recount_seats reports it.
@@ -74,34 +82,21 @@ def _add_to_counter(event, counter, change):
             **{counter: Greatest(F(counter) + change, Value(0))}
         )
         setattr(event, counter, max(getattr(event, counter) + change, 0))
-
-
-def _seats_changed():
-    # bulk_update() and update() send no post_save signal; the cached public pages show
-    # the seats left. (A saved or deleted registration bumps them through its signal.)
-    page_cache.mark_stale_on_commit()
+        if _full_quotas(event) != was_full:
+            page_cache.mark_stale_on_commit(event)
 
 
 def client_hash(address: str | None) -> str:
     """A keyed hash (HMAC with SECRET_KEY) of a client address; "" when there is none.
 
     It recognises the same client among the unconfirmed registrations of an event and
-    does not lead back to the address without the key. An IPv6 client counts by its /64
-    network, which one household or device gets whole.
+    does not lead back to the address without the key. It counts by the client's group
+    (``security.client_group``: an IPv6 client by its /64 network), as the rate limit does.
     """
-    if not address:
+    group = client_group(address)
+    if not group:
         return ""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        value = str(address)[:100]
-    else:
-        if ip.version == 6 and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        elif ip.version == 6:
-            ip = ipaddress.ip_network(f"{ip}/64", strict=False).network_address
-        value = str(ip)
-    return salted_hmac("registrations.client_hash", value, algorithm="sha256").hexdigest()
+    return salted_hmac("registrations.client_hash", group, algorithm="sha256").hexdigest()
 
 
 def _closed_message(code):
@@ -160,6 +155,31 @@ def _unconfirmed_seats(event, key):
         return cursor.fetchone()[0]
 
 
+def _unconfirmed_in_mailbox(event, email):
+    """Unconfirmed registrations of ``email``'s mailbox in ``event``: a few rows at most.
+
+    Written out as ``_unconfirmed_seats`` is, for it runs under the event lock for every
+    registration; it reads the index ``registration_event_mailbox``.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {Registration._meta.db_table} "
+            "WHERE event_id = %s AND mailbox = %s AND email_confirmed_at IS NULL "
+            f"AND status IN ('{Status.PENDING.value}', '{Status.WAITLISTED.value}')",
+            [event.pk, mailbox(email)],
+        )
+        return cursor.fetchone()[0]
+
+
+def _already_registered_mailed(event, email, *, now):
+    """Whether ``email``'s mailbox got an "already registered" mail for ``event`` lately."""
+    return Registration.objects.filter(
+        event=event,
+        mailbox=mailbox(email),
+        already_registered_mail_at__gt=now - ALREADY_REGISTERED_MAIL_EVERY,
+    ).exists()
+
+
 def register(
     *,
     event: Event | QuerySet[Event],
@@ -179,6 +199,11 @@ def register(
     A new registration holds a seat while it is pending, or joins the waiting list
     when the event is full. The same address (in any case) gets its existing
     registration back and a mail with its personal link, never a second one.
+
+    A mailbox (the address without its +tag) gets the confirmation mails of at most
+    ``MAX_UNCONFIRMED_PER_MAILBOX`` unconfirmed registrations of an event, and one "already
+    registered" mail an hour; a further registration goes to the waiting list without a
+    mail (registering it again sends that mail, with the confirmation link).
 
     One client address (``client_ip``, kept only as a keyed hash) holds at most
     ``REGISTRATION_MAX_UNCONFIRMED_SEATS_PER_CLIENT`` unconfirmed seats of an event with a
@@ -215,7 +240,10 @@ def register(
             check_registration_open(event, now=now)
             registration.event = event
             registration.mode = _mode(event, mode)
-            registration.status = _new_status(event, key, registration.mode)
+            mailbox_full = _unconfirmed_in_mailbox(event, email) >= MAX_UNCONFIRMED_PER_MAILBOX
+            registration.status = (
+                Status.WAITLISTED if mailbox_full else _new_status(event, key, registration.mode)
+            )
             if (
                 registration.status == Status.PENDING
                 and capacity(event, registration.mode) is not None
@@ -225,9 +253,11 @@ def register(
             # active registrations finds a known address, and most addresses are new.
             registration.save(force_insert=True)
             _save_answers(registration, answers or {})
+            questions.record_form_question(registration)
             if registration.holds_seat:
                 _hold_seats(event, 1, registration.mode)
-            _send_later(registration, "confirm_address")
+            if not mailbox_full:
+                _send_later(registration, MailKind.CONFIRM_ADDRESS)
             return registration, True
     except IntegrityError:
         with transaction.atomic():
@@ -239,13 +269,12 @@ def register(
                 return register(
                     event=event, first_name=first_name, last_name=last_name, email=email,
                     organisation=organisation, question=question, language=language,
-                    mode=mode, now=now,
+                    mode=mode, answers=answers, client_ip=client_ip, now=now,
                 )
-            last_mail = existing.already_registered_mail_at
-            if last_mail is None or last_mail <= now - ALREADY_REGISTERED_MAIL_EVERY:
+            if not _already_registered_mailed(event, email, now=now):
                 existing.already_registered_mail_at = now
                 existing.save(update_fields=["already_registered_mail_at"])
-                _send_later(existing, "already_registered")
+                _send_later(existing, MailKind.ALREADY_REGISTERED)
         return existing, False
 
 
@@ -265,13 +294,9 @@ def _active_registration(event, email):
     # lower() on both sides and no ordering, as in the constraint, so that its index
     # answers instead of a scan of the event's registrations.
     found = (
-        Registration.objects.active()
+        Registration.objects.mailable()
         .alias(email_lower=Lower("email"))
-        .filter(
-            event=event,
-            email_lower=Lower(Value(normalise_email(email))),
-            purged_at__isnull=True,
-        )
+        .filter(event=event, email_lower=Lower(Value(normalise_email(email))))
         .order_by()[:1]
     )
     return found[0] if found else None
@@ -315,12 +340,12 @@ def _confirm_address(registration, *, event, now):
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
         registration.save()
-        _send_later(registration, "confirmed")
+        _send_later(registration, MailKind.CONFIRMED)
     else:
         registration.save()
         promoted = _promote(event, now=now, confirming=registration)
         if registration.pk not in {moved.pk for moved in promoted}:
-            _send_later(registration, "waitlisted")
+            _send_later(registration, MailKind.WAITLISTED)
 
 
 def cancel(
@@ -329,21 +354,28 @@ def cancel(
     reason: str = Registration.CancelReason.BY_REGISTRANT,
     now=None,
 ) -> Registration:
-    """Cancel a registration; a freed seat goes to the waiting list."""
+    """Cancel a registration; a freed seat goes to the waiting list.
+
+    Not after the event: what took place stays as it was (and the seat would go to nobody).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         event = lock_event(registration.event_id)
+        if event.is_over(now):
+            raise ValidationError(
+                _("The event is over: the registration can no longer be cancelled."),
+                code="over",
+            )
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         _cancel(registration, event=event, reason=reason, now=now, notify=True)
         return registration
 
 
 def erase_personal_data(*, registration: Registration, now=None) -> Registration:
-    """Cancel a registration and erase its personal data (Art. 17 DSGVO).
+    """Cancel a registration and erase its personal data (Art. 17 DSGVO), in one transaction.
 
-    The seat goes to the waiting list as with any cancellation. What stays is what
-    counts: the event, the status and the timestamps, without a person behind them.
-    No mail is sent, for there is no address left to send it to.
+    The seat goes to the waiting list as with any cancellation; what is erased is decided
+    in ``erasure``. No mail is sent, for there is no address left to send it to.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -356,12 +388,9 @@ def erase_personal_data(*, registration: Registration, now=None) -> Registration
             now=now,
             notify=False,
         )
-        for field, value in PERSONAL_FIELDS.items():
-            setattr(registration, field, value)
-        registration.answers.all().delete()
-        registration.purged_at = now
-        registration.save()
-        return registration
+        erasure.erase(Registration.objects.filter(pk=registration.pk), now=now)
+    registration.refresh_from_db()
+    return registration
 
 
 def _cancel(registration, *, event, reason, now, notify):
@@ -376,7 +405,7 @@ def _cancel(registration, *, event, reason, now, notify):
     registration.save()
     _hold_seats(event, -freed, registration.mode)
     if notify:
-        _send_later(registration, "cancelled")
+        _send_later(registration, MailKind.CANCELLED)
     _promote(event, now=now)
 
 
@@ -395,7 +424,7 @@ def recount_seats(*, event: Event) -> dict[str, tuple[int, int]]:
             result[counter] = (getattr(locked, counter), real)
             _add_to_counter(locked, counter, real - getattr(locked, counter))
             setattr(event, counter, real)
-        _seats_changed()
+        page_cache.mark_stale_on_commit(locked)
     return result
 
 
@@ -454,7 +483,7 @@ def change_mode(*, registration: Registration, mode: str, now=None) -> Registrat
         # Someone promoted by the change is told so by the promotion's mail.
         if registration.pk not in promoted and registration.email_confirmed_at:
             confirmed = registration.status == Status.CONFIRMED
-            _send_later(registration, "confirmed" if confirmed else "waitlisted")
+            _send_later(registration, MailKind.CONFIRMED if confirmed else MailKind.WAITLISTED)
         registration.refresh_from_db()
         return registration
 
@@ -497,7 +526,6 @@ def _expire(registrations, *, event, now):
     )
     for mode, count in freed.items():
         _hold_seats(event, -count, mode)
-    _seats_changed()
     _promote(event, now=now)
     return len(registrations)
 
@@ -529,10 +557,8 @@ def _promote(event, *, now, confirming=None):
             registration.status = Status.CONFIRMED
             registration.confirmed_at = now
             is_confirming = confirming is not None and registration.pk == confirming.pk
-            _send_later(registration, "confirmed" if is_confirming else "promoted")
+            _send_later(registration, MailKind.CONFIRMED if is_confirming else MailKind.PROMOTED)
         Registration.objects.bulk_update(moved, ["status", "confirmed_at"])
         _hold_seats(event, len(moved), mode)
         promoted += moved
-    if promoted:
-        _seats_changed()
     return promoted

@@ -19,17 +19,23 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
+
+from events.models import EventChange
 
 from . import mails
+from .mails import is_bounce
+from .models import MessageDelivery
+from .notices import notice_fields, recipients
 
 logger = logging.getLogger(__name__)
+# What a mail server or the network raise; anything else is a bug, not tried again.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def is_permanent(error):
-    """True for an SMTP answer that will not change on a retry (5xx), e.g. a bad address."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _message in error.recipients.values())
-    return getattr(error, "smtp_code", 0) >= 500
+def is_retried(error, *, attempt) -> bool:
+    """Whether a mail that failed with ``error`` on ``attempt`` is tried again later."""
+    return not is_bounce(error) and attempt < settings.MAIL_RETRY_MAX_ATTEMPTS
 
 
 def retry_delay(attempt):
@@ -38,17 +44,14 @@ def retry_delay(attempt):
     return timedelta(seconds=min(delay, settings.MAIL_RETRY_MAX_DELAY_SECONDS))
 
 
-@task()
-def send_registration_mail(*, registration_id: int, kind: str, attempt: int = 1) -> bool:
-    """Send mail ``kind`` to a registrant; False when there is no one to send it to."""
+def _send(mail_task, send, *, attempt, **kwargs):
+    """``send(**kwargs)``; on a mail server error ``mail_task`` is enqueued again, and the
+    error raised, so that the task result records the failure (the retry is a task of its
+    own)."""
     try:
-        return mails.deliver(registration_id=registration_id, kind=kind)
-    except (smtplib.SMTPException, OSError) as error:
-        _retry_later(
-            send_registration_mail, error, attempt=attempt,
-            registration_id=registration_id, kind=kind,
-        )
-        # The task result records the failure; the retry is a task of its own.
+        return send(**kwargs)
+    except MAIL_ERRORS as error:
+        _retry_later(mail_task, error, attempt=attempt, **kwargs)
         raise
 
 
@@ -57,7 +60,7 @@ def _retry_later(mail_task, error, *, attempt, **kwargs):
     kind = kwargs.get("kind") or mail_task.name
     registration_id = kwargs.get("registration_id") or f"(delivery {kwargs.get('delivery_id')})"
     backend = mail_task.get_backend()
-    if is_permanent(error) or attempt >= settings.MAIL_RETRY_MAX_ATTEMPTS:
+    if not is_retried(error, attempt=attempt):
         logger.error(
             "Mail %s to registration %s failed for good after %s attempt(s): %r",
             kind, registration_id, attempt, error,
@@ -77,6 +80,38 @@ def _retry_later(mail_task, error, *, attempt, **kwargs):
         )
 
 
+def _enqueue_with_the_change(mail_task, **kwargs):
+    """Queue ``mail_task`` inside the caller's transaction.
+
+    A queue in the database commits or rolls back with the change that caused the mail,
+    so a committed registration always has its mail queued and a rolled-back one never
+    has. Other backends run or send the task elsewhere, so they get it only after the
+    commit; an error there is logged and does not undo the registration.
+    """
+
+    def enqueue():
+        mail_task.enqueue(**kwargs)
+
+    if isinstance(send_registration_mail.get_backend(), DatabaseBackend):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue, robust=True)
+
+
+@task()
+def send_registration_mail(*, registration_id: int, kind: str, attempt: int = 1) -> bool:
+    """Send mail ``kind`` (a ``mails.MailKind``) to a registrant; False when there is no one."""
+    return _send(
+        send_registration_mail, mails.deliver,
+        attempt=attempt, registration_id=registration_id, kind=kind,
+    )
+
+
+def enqueue_mail(*, registration_id, kind):
+    """Queue mail ``kind`` for a registration with the change that caused it."""
+    _enqueue_with_the_change(send_registration_mail, registration_id=registration_id, kind=kind)
+
+
 @task()
 def send_change_mails(*, change_id: int) -> int:
     """Queue the mail of an event change for each registrant who does not have it yet.
@@ -84,9 +119,6 @@ def send_change_mails(*, change_id: int) -> int:
     Resumable: run again, it queues only those still without the mail, and each
     person's task checks again under a row lock, so nobody gets it twice.
     """
-    from events.models import EventChange
-    from events.services import notice_fields, recipients
-
     change = EventChange.objects.select_related("event").filter(pk=change_id).first()
     if change is None:
         return 0
@@ -102,63 +134,34 @@ def send_change_mails(*, change_id: int) -> int:
 @task()
 def send_change_mail(*, registration_id: int, change_id: int, attempt: int = 1) -> bool:
     """Send one registrant the mail of an event change, unless they have it already."""
-    try:
-        return mails.send_change_mail(registration_id=registration_id, change_id=change_id)
-    except (smtplib.SMTPException, OSError) as error:
-        _retry_later(
-            send_change_mail, error, attempt=attempt,
-            registration_id=registration_id, change_id=change_id,
-        )
-        raise
+    return _send(
+        send_change_mail, mails.send_change_mail,
+        attempt=attempt, registration_id=registration_id, change_id=change_id,
+    )
 
 
 @task()
 def send_access_request(*, registration_id: int, attempt: int = 1) -> bool:
     """Tell the organiser about a registrant's access needs, once."""
-    try:
-        return mails.send_access_request(registration_id=registration_id)
-    except (smtplib.SMTPException, OSError) as error:
-        _retry_later(
-            send_access_request, error, attempt=attempt, registration_id=registration_id
-        )
-        raise
+    return _send(
+        send_access_request, mails.send_access_request,
+        attempt=attempt, registration_id=registration_id,
+    )
 
 
 def enqueue_access_request(*, registration_id):
     """Queue the organiser's mail about access needs with the registration."""
-
-    def enqueue():
-        send_access_request.enqueue(registration_id=registration_id)
-
-    if _queues_in_database():
-        enqueue()
-    else:
-        transaction.on_commit(enqueue, robust=True)
+    _enqueue_with_the_change(send_access_request, registration_id=registration_id)
 
 
-def enqueue_mail(*, registration_id, kind):
-    """Queue mail ``kind`` for a registration inside the caller's transaction.
-
-    A queue in the database commits or rolls back with the change that caused the mail,
-    so a committed registration always has its mail queued and a rolled-back one never
-    has. Other backends run or send the task elsewhere, so they get it only after the
-    commit; an error there is logged and does not undo the registration.
-    """
-
-    def enqueue():
-        send_registration_mail.enqueue(registration_id=registration_id, kind=kind)
-
-    if _queues_in_database():
-        enqueue()
-    else:
-        transaction.on_commit(enqueue, robust=True)
+def enqueue_change_mails(*, change_id):
+    """Queue the mails of an event change with the change (see ``enqueue_mail``)."""
+    _enqueue_with_the_change(send_change_mails, change_id=change_id)
 
 
 @task()
 def send_registrant_messages(*, message_id: int) -> int:
     """Queue one task per recipient of a staff message who does not have it yet."""
-    from .models import MessageDelivery
-
     waiting = MessageDelivery.objects.filter(message_id=message_id, sent_at__isnull=True)
     count = 0
     for delivery_id in waiting.values_list("pk", flat=True).order_by("pk").iterator():
@@ -170,40 +173,12 @@ def send_registrant_messages(*, message_id: int) -> int:
 @task()
 def send_registrant_message(*, delivery_id: int, attempt: int = 1) -> bool:
     """Send one recipient a staff message, unless they have it already."""
-    try:
-        return mails.send_registrant_message(delivery_id=delivery_id)
-    except (smtplib.SMTPException, OSError) as error:
-        _retry_later(
-            send_registrant_message, error, attempt=attempt, delivery_id=delivery_id
-        )
-        raise
+    return _send(
+        send_registrant_message, mails.send_registrant_message,
+        attempt=attempt, delivery_id=delivery_id,
+    )
 
 
 def enqueue_registrant_message(*, message_id):
     """Queue the mails of a staff message with the message (see ``enqueue_mail``)."""
-
-    def enqueue():
-        send_registrant_messages.enqueue(message_id=message_id)
-
-    if _queues_in_database():
-        enqueue()
-    else:
-        transaction.on_commit(enqueue, robust=True)
-
-
-def enqueue_change_mails(*, change_id):
-    """Queue the mails of an event change with the change (see ``enqueue_mail``)."""
-
-    def enqueue():
-        send_change_mails.enqueue(change_id=change_id)
-
-    if _queues_in_database():
-        enqueue()
-    else:
-        transaction.on_commit(enqueue, robust=True)
-
-
-def _queues_in_database():
-    from django_tasks_db import DatabaseBackend
-
-    return isinstance(send_registration_mail.get_backend(), DatabaseBackend)
+    _enqueue_with_the_change(send_registrant_messages, message_id=message_id)

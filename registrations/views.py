@@ -14,15 +14,16 @@ from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, FormView, TemplateView
 
 from events.ical import calendar_response
 from events.models import Event, RegistrationQuestion
 from landtagstalk.security import client_ip
 
-from . import feedback, front_desk, mails, ratelimit, selectors, services
-from .forms import RegistrationForm
-from .models import Feedback, Registration
+from . import feedback, front_desk, mails, questions, ratelimit, selectors, services, subscriptions
+from .forms import PanelQuestionForm, RegistrationForm, SubscriptionForm
+from .models import Feedback, PanelQuestion, Registration, SeriesSubscription
 
 
 def published_event(slug):
@@ -112,7 +113,7 @@ class RegistrationDoneView(TemplateView):
 
 
 def private_page(view):
-    """Pages behind a token: never cached, and the token never leaks as a referrer.
+    """Pages behind a token: never cached, never indexed, the token never leaks as a referrer.
 
     Not "no-referrer": with it, browsers send "Origin: null" with the page's own
     forms, and Django's CSRF check rightly refuses them.
@@ -122,6 +123,7 @@ def private_page(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Referrer-Policy"] = "same-origin"
+        response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
     return never_cache(wrapped)
@@ -136,7 +138,7 @@ class TokenView(DetailView):
     context_object_name = "registration"
 
     def get_queryset(self):
-        return Registration.objects.select_related("event").filter(purged_at__isnull=True)
+        return Registration.objects.live().select_related("event")
 
     def get_context_data(self, **kwargs):
         registration = self.object
@@ -148,17 +150,90 @@ class TokenView(DetailView):
             and registration.status != Registration.Status.CANCELLED
             and selectors.moves_up_from_waiting_list(registration.event),
             event_accepts_registrations=state.accepts_registrations,
+            may_cancel=may_cancel(registration),
             shows_join_link=bool(registration.join_url),
             checkin_qr=front_desk.qr_svg(registration)
             if front_desk.has_qr_code(registration)
             else None,
+            join_link_to_come=registration.awaits_join_link,
             offers_feedback=feedback.may_give_feedback(registration),
             **kwargs,
         )
 
 
+def may_cancel(registration):
+    """Whether the personal page offers to cancel: not when cancelled, called off or over."""
+    event = registration.event
+    return (
+        registration.status != Registration.Status.CANCELLED
+        and not event.is_cancelled
+        and not event.is_over()
+    )
+
+
 class RegistrationManageView(TokenView):
     template_name = "registrations/registration_manage.html"
+
+    def get_context_data(self, **kwargs):
+        registration = self.object
+        closed = questions.why_closed(registration)
+        asked = registration.panel_questions.count()
+        return super().get_context_data(
+            panel_questions=selectors.questions_for_registrant(registration),
+            questions_closed=closed,
+            questions_left=max(PanelQuestion.PER_REGISTRATION - asked, 0),
+            question_form=kwargs.pop("question_form", None) or PanelQuestionForm(),
+            **kwargs,
+        )
+
+
+class RegistrationAskView(RegistrationManageView):
+    """POST a question for the panel; a form with errors comes back on the personal page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = registration = self.get_object()
+        form = PanelQuestionForm(request.POST)
+        if form.is_valid():
+            try:
+                questions.ask_question(registration=registration, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if registration.event.questions_moderated:
+                    messages.success(
+                        request,
+                        _("Thank you for your question. Others see it once it is released."),
+                    )
+                else:
+                    messages.success(request, _("Thank you for your question."))
+                return redirect(registration.personal_path + "#questions")
+        return self.render_to_response(self.get_context_data(question_form=form))
+
+
+@method_decorator(private_page, name="dispatch")
+class RegistrationVoteView(TokenView):
+    """POST a vote for a question (``vote=1``) or take it back (``vote=0``)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        registration = self.get_object()
+        cast = questions.vote if request.POST.get("vote") == "1" else questions.withdraw_vote
+        try:
+            changed = cast(registration=registration, question_id=kwargs["question"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            if cast is questions.vote:
+                messages.success(
+                    request,
+                    _("Your vote is counted.") if changed else _("You have voted for it already."),
+                )
+            else:
+                messages.success(request, _("Your vote is withdrawn."))
+        return redirect(registration.personal_path + f"#question-{kwargs['question']}")
 
 
 class RegistrationConfirmView(TokenView):
@@ -194,14 +269,24 @@ class RegistrationCancelView(TokenView):
         if registration.event.is_cancelled:
             # Nothing to cancel: the event itself is off, and the personal page says so.
             return redirect(registration.personal_path)
+        if registration.event.is_over():
+            messages.info(
+                request, _("The event is over: the registration can no longer be cancelled.")
+            )
+            return redirect(registration.personal_path)
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         registration = self.get_object()
         if registration.event.is_cancelled:
             return redirect(registration.personal_path)
-        registration = services.cancel(registration=registration)
-        messages.success(request, _("Your registration has been cancelled."))
+        try:
+            registration = services.cancel(registration=registration)
+        except ValidationError as error:
+            # The event ended while the page was open.
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Your registration has been cancelled."))
         return redirect(registration.personal_path)
 
 
@@ -288,6 +373,12 @@ def stored_data(registration):
         "question__order", "question__pk"
     ):
         rows.append((given.question.label, given.shown))
+    for question in registration.panel_questions.all():
+        text = f"{question.text} ({question.place})" if question.place else question.text
+        rows.append((PanelQuestion._meta.verbose_name, text))
+    votes = registration.question_votes.count()
+    if votes:
+        rows.append((_("votes for questions"), str(votes)))
     answer = Feedback.objects.filter(registration=registration).first()
     if answer is not None:
         for name in ("rating", "next_topic", "comment"):
@@ -301,10 +392,7 @@ class RegistrationDeleteView(TokenView):
     template_name = "registrations/registration_delete.html"
 
     def post(self, request, *args, **kwargs):
-        registration = self.get_object()
-        # The written feedback is personal data too; the rating stays, like the counts.
-        feedback.erase_feedback_text(registrations=Registration.objects.filter(pk=registration.pk))
-        services.erase_personal_data(registration=registration)
+        services.erase_personal_data(registration=self.get_object())
         return redirect("registrations:deleted")
 
 
@@ -315,9 +403,80 @@ class RegistrationDeletedView(TemplateView):
 @private_page
 def registration_calendar(request, token):
     registration = get_object_or_404(
-        Registration.objects.select_related("event").filter(purged_at__isnull=True),
-        token=token,
+        Registration.objects.live().select_related("event"), token=token
     )
     with translation.override(registration.language):
         content = mails.personal_calendar(registration)
     return calendar_response(content, f"{registration.event.slug}.ics")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class SubscribeView(FormView):
+    """“Über neue Termine informieren”: the form, and its POST from the public pages.
+
+    Without a CSRF check: the start and event pages carry this form and stay cacheable
+    (no token, no ``Vary: Cookie``), and a forged request can do no more than the form
+    itself — send one confirmation link to an address, at most once an hour. The double
+    opt-in decides; the rate limit bounds what one client sends.
+    """
+
+    template_name = "registrations/subscription_form.html"
+    form_class = SubscriptionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "series_names": subscriptions.series_names()}
+
+    def post(self, request, *args, **kwargs):
+        if ratelimit.is_limited(
+            request, scope="subscribe", limit=settings.REGISTRATION_RATE_LIMIT, window=3600
+        ):
+            form = self.form_class(series_names=subscriptions.series_names())
+            return self.render_to_response(
+                self.get_context_data(form=form, limited=True), status=429
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not form.is_spam:
+            subscriptions.subscribe(
+                email=form.cleaned_data["email"],
+                series=form.cleaned_data["series"],
+                language=translation.get_language(),
+            )
+        # The same answer for every address: it never tells whether one is known.
+        return HttpResponseRedirect(reverse("registrations:subscribed"))
+
+
+class SubscribedView(TemplateView):
+    template_name = "registrations/subscription_done.html"
+
+
+@method_decorator(private_page, name="dispatch")
+class SubscriptionConfirmView(DetailView):
+    """GET shows a button, POST confirms the subscription (mail scanners do not post)."""
+
+    template_name = "registrations/subscription_confirm.html"
+    slug_field = slug_url_kwarg = "token"
+    context_object_name = "subscription"
+    queryset = SeriesSubscription.objects.all()
+
+    def post(self, request, *args, **kwargs):
+        self.object = subscriptions.confirm(subscription=self.get_object())
+        return self.render_to_response(self.get_context_data(confirmed=True))
+
+
+@method_decorator([csrf_exempt, private_page], name="dispatch")
+class UnsubscribeView(TemplateView):
+    """End a subscription. The POST is RFC 8058's one click: a mail client sends
+    ``List-Unsubscribe=One-Click`` without cookies or a CSRF token, so none is asked for;
+    the token in the address is the key. Deleting twice is no error."""
+
+    template_name = "registrations/subscription_unsubscribe.html"
+
+    def get_context_data(self, **kwargs):
+        known = SeriesSubscription.objects.filter(token=kwargs["token"]).exists()
+        return super().get_context_data(known=known, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        subscriptions.unsubscribe(token=kwargs["token"])
+        return self.render_to_response({"ended": True})

@@ -1,7 +1,13 @@
+import asyncio
 import functools
+import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connections
+
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
@@ -32,12 +38,18 @@ def participant_manager(staff_user):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate-limit counters live in the cache; each test starts with none."""
-    from django.core.cache import cache
+    """Rate-limit counters and pages live in the caches; each test starts with none."""
+    from django.core.cache import caches
 
-    cache.clear()
+    from landtagstalk.page_cache import VERSIONS
+
+    for cache in caches.all():
+        cache.clear()
+    VERSIONS.forget()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
+    VERSIONS.forget()
 
 
 def recounting(function):
@@ -73,3 +85,58 @@ def seats_recounted(monkeypatch):
 
     for name in SEAT_SERVICES:
         monkeypatch.setattr(services, name, recounting(getattr(services, name)))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole test run (starting it takes seconds), with its event loop.
+
+    Playwright's sync API marks its event loop as running in this thread for as long as it
+    lives; between browser tests it is unmarked again (see ``browser``), so that Django's
+    guard against database calls beside an event loop stays on for every other test.
+    """
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), (
+        "Browser tests need Debian's Chromium at /usr/bin/chromium: apt-get install chromium"
+    )
+    manager = sync_playwright()
+    playwright = manager.start()
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
+    asyncio._set_running_loop(None)
+    yield browser, manager._loop
+    asyncio._set_running_loop(manager._loop)
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def browser(chromium):
+    """The run's Chromium; every page or context a test opens in it is closed after the test."""
+    browser, loop = chromium
+    asyncio._set_running_loop(loop)
+    # Playwright's sync API runs an event loop; Django's ORM in the test refuses to run
+    # beside one unless told that this thread is fine.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield browser
+        for context in browser.contexts:
+            context.close()
+    finally:
+        # The ORM calls made beside Playwright's event loop opened their own connection
+        # (asgiref keeps one per thread and event loop): closed while the loop is still
+        # marked, or PostgreSQL cannot drop the test database at the end.
+        connections.close_all()
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        asyncio._set_running_loop(None)

@@ -6,8 +6,8 @@ import factory
 from django.utils import timezone
 
 from events.models import AgendaSlot, Event, SlotSpeaker, Speaker
-from registrations import services
-from registrations.models import Registration
+from registrations import questions, services
+from registrations.models import PanelQuestion, Registration
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -65,4 +65,21 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
         # Test data made without the seat services: the event's counter follows the rows
         # (and the event object the test holds, which is the same one).
         services.recount_seats(event=registration.event)
+        # As services.register does: the form's question joins the event's list.
+        questions.record_form_question(registration)
         return registration
+
+
+class PanelQuestionFactory(factory.django.DjangoModelFactory):
+    """A question asked on the personal page of a confirmed registrant."""
+
+    class Meta:
+        model = PanelQuestion
+
+    registration = factory.SubFactory(
+        RegistrationFactory,
+        status=Registration.Status.CONFIRMED,
+        email_confirmed_at=factory.LazyFunction(timezone.now),
+    )
+    event = factory.LazyAttribute(lambda question: question.registration.event)
+    text = factory.Sequence(lambda n: f"Frage Nummer {n}?")

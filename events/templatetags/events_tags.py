@@ -42,6 +42,12 @@ def time_span(event):
 
 
 @register.filter
+def series_names(events):
+    """The series of ``events``, each once, in order: for the subscription form's choice."""
+    return sorted({event.series for event in events if event.series})
+
+
+@register.filter
 def initials(name):
     letters = [part[0] for part in name.split() if part[:1].isalpha()]
     return "".join(letters[:1] + letters[-1:] if len(letters) > 1 else letters).upper()
@@ -81,10 +87,3 @@ def highlight(text, query):
     """The text escaped, with the searched words in ``<mark>``."""
     return search.highlight(text, query)
 
-
-@register.simple_tag
-def embed_snippet(event=None):
-    """The HTML that shows ``event`` (or all upcoming events) on another website."""
-    from events.embed import snippet
-
-    return snippet(event)

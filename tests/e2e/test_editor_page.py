@@ -147,7 +147,7 @@ def demo_editor_page(browser, live_server, client, editor):
 
     from django.core.management import call_command
 
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     event = Event.objects.get()
     client.force_login(editor)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")

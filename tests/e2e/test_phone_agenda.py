@@ -12,7 +12,7 @@ WIDTHS = [320, 360, 375, 390, 414]
 
 @pytest.fixture
 def demo_event(live_server):
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     return Event.objects.get()
 
 

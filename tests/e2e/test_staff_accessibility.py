@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def demo_event(live_server, settings):
     settings.SITE_URL = live_server.url
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     event = Event.objects.get()
     RegistrationFactory(event=event, question="Wie geht es weiter mit dem Breitband?")
     return event
@@ -72,7 +72,7 @@ def staff_paths(event):
             yield reverse("admin:{}_{}_change".format(*info), args=[objects[model].pk])
     yield reverse("admin:events_event_copy", args=[event.pk])
     yield reverse("admin:events_event_documentation", args=[event.pk])
-    for name in ("questions", "questions_print", "attendance", "messages"):
+    for name in ("questions", "questions_print", "questions_wall", "attendance", "messages"):
         yield reverse(f"admin:registrations_registration_event_{name}", args=[event.pk])
     yield reverse("admin:password_change")
 

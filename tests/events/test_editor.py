@@ -315,3 +315,68 @@ def test_editor_page_queries_grow_by_slot_and_person_only(client, editor):
     # Per slot: its people (one query) and each person's autocomplete box (Django reads the
     # chosen option itself). The heading of each person comes with the people.
     assert three - one <= 2 * (1 + 2)
+
+
+def test_thousands_of_slot_forms_are_refused_with_a_message(client, editor):
+    client.force_login(editor)
+    data = {**EVENT, **management("slots", 2000), **slot_data(0, "18:00", "18:30")}
+
+    response = client.post(reverse("admin:events_event_add"), data)
+
+    assert response.status_code == 200
+    assert "Eine Veranstaltung hat höchstens 50 Programmpunkte." in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_thousands_of_people_in_a_slot_are_refused_with_a_message(client, editor):
+    client.force_login(editor)
+    slot = slot_data(0, "18:00", "18:30", people=[{"role": "host", "new_name": "Erika"}])
+    slot["slots-0-roles-TOTAL_FORMS"] = "2000"
+
+    response = add_event(client, slot)
+
+    assert response.status_code == 200
+    assert "Ein Programmpunkt hat höchstens 20 Personen." in response.content.decode()
+    assert not Event.objects.exists()
+    assert not Speaker.objects.exists()
+
+
+def test_two_slots_with_the_same_place_and_an_error_come_back_with_the_message(client, editor):
+    client.force_login(editor)
+    first = slot_data(0, "17:00", "18:30", title="Begrüßung")
+    second = slot_data(1, "18:30", "19:00", title="Vortrag", order="0")
+
+    response = add_event(client, first, second)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Der Programmpunkt muss innerhalb der Veranstaltung beginnen" in html
+    assert html.index('value="Begrüßung"') < html.index('value="Vortrag"')
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("place", ["x", "9" * 5000, "1.5"])
+def test_a_place_that_is_no_number_comes_back_without_error(client, editor, place):
+    client.force_login(editor)
+    first = slot_data(0, "17:00", "18:30", title="Begrüßung")
+    second = slot_data(1, "18:30", "19:00", title="Vortrag", order=place)
+
+    response = add_event(client, first, second)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Der Programmpunkt muss innerhalb der Veranstaltung beginnen" in html
+    assert not Event.objects.exists()
+
+
+def test_two_people_with_the_same_place_and_an_error_come_back_with_the_message(client, editor):
+    client.force_login(editor)
+    people = [{"role": "host", "new_name": "Erika Beispiel"},
+              {"role": "panelist", "new_name": "Max Muster", "order": "0"}]
+
+    response = add_event(client, slot_data(0, "17:00", people=people))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index('value="Erika Beispiel"') < html.index('value="Max Muster"')
+    assert not Speaker.objects.exists()

@@ -24,7 +24,7 @@ def snapshot():
 
 
 def test_loaddemo_creates_seed_event_as_in_invitation():
-    call_command("loaddemo", stdout=StringIO())
+    call_command("loaddemo", "--force", stdout=StringIO())
 
     event = Event.objects.get()
     assert event.title == "LandtagsTalk: Digital.Bürgernah.Effizient."
@@ -57,14 +57,14 @@ def test_loaddemo_creates_seed_event_as_in_invitation():
 
 
 def test_loaddemo_twice_gives_same_database():
-    call_command("loaddemo", stdout=StringIO())
+    call_command("loaddemo", "--force", stdout=StringIO())
     first = snapshot()
-    call_command("loaddemo", stdout=StringIO())
+    call_command("loaddemo", "--force", stdout=StringIO())
     assert snapshot() == first
 
 
 def test_loaddemo_date_moves_event_keeping_local_times():
-    call_command("loaddemo", "--date", "2026-12-11", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2026-12-11", stdout=StringIO())
 
     event = Event.objects.get()
     assert event.starts_at == datetime.datetime(2026, 12, 11, 18, 0, tzinfo=BERLIN)
@@ -73,8 +73,8 @@ def test_loaddemo_date_moves_event_keeping_local_times():
 
 
 def test_loaddemo_with_new_date_moves_existing_event_and_raises_sequence():
-    call_command("loaddemo", stdout=StringIO())
-    call_command("loaddemo", "--date", "2026-12-11", stdout=StringIO())
+    call_command("loaddemo", "--force", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2026-12-11", stdout=StringIO())
 
     event = Event.objects.get()
     assert event.starts_at.date() == datetime.date(2026, 12, 11)
@@ -85,4 +85,21 @@ def test_loaddemo_with_new_date_moves_existing_event_and_raises_sequence():
 
 def test_loaddemo_bad_date_is_a_clear_error():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
-        call_command("loaddemo", "--date", "27.04.2021", stdout=StringIO())
+        call_command("loaddemo", "--force", "--date", "27.04.2021", stdout=StringIO())
+
+
+def test_loaddemo_with_debug_off_refuses_without_force(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="With DJANGO_DEBUG off it refuses unless given --force"):
+        call_command("loaddemo", stdout=StringIO())
+
+    assert not Event.objects.exists()
+
+
+def test_loaddemo_with_debug_on_needs_no_force(settings):
+    settings.DEBUG = True
+
+    call_command("loaddemo", stdout=StringIO())
+
+    assert Event.objects.get().is_published

@@ -82,13 +82,18 @@ def browser_post_data(html):
     return data
 
 
-def test_moving_the_start_moves_the_agenda_by_the_same_offset(client, admin_user):
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+def demo_event_form(client, user):
+    """The seed event, its change page's URL and the fields a browser would post from it."""
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     event = Event.objects.get()
-    before = [timezone.localtime(slot.starts_at).strftime("%H:%M") for slot in event.slots.all()]
-    client.force_login(admin_user)
+    client.force_login(user)
     url = reverse("admin:events_event_change", args=[event.pk])
-    data = browser_post_data(client.get(url).content.decode())
+    return event, url, browser_post_data(client.get(url).content.decode())
+
+
+def test_moving_the_start_moves_the_agenda_by_the_same_offset(client, admin_user):
+    event, url, data = demo_event_form(client, admin_user)
+    before = [timezone.localtime(slot.starts_at).strftime("%H:%M") for slot in event.slots.all()]
     data["starts_at_1"] = ["18:30:00"]
     data["ends_at_1"] = ["20:30:00"]
 
@@ -101,11 +106,7 @@ def test_moving_the_start_moves_the_agenda_by_the_same_offset(client, admin_user
 
 
 def test_a_slot_staff_retime_while_moving_the_event_keeps_the_typed_time(client, admin_user):
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
-    event = Event.objects.get()
-    client.force_login(admin_user)
-    url = reverse("admin:events_event_change", args=[event.pk])
-    data = browser_post_data(client.get(url).content.decode())
+    event, url, data = demo_event_form(client, admin_user)
     data["starts_at_1"] = ["18:30:00"]
     data["ends_at_1"] = ["20:30:00"]
     data["slots-0-start_time"] = ["18:31"]
@@ -119,11 +120,7 @@ def test_a_slot_staff_retime_while_moving_the_event_keeps_the_typed_time(client,
 
 
 def test_a_slot_left_outside_a_shortened_event_is_refused(client, admin_user):
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
-    event = Event.objects.get()
-    client.force_login(admin_user)
-    url = reverse("admin:events_event_change", args=[event.pk])
-    data = browser_post_data(client.get(url).content.decode())
+    event, url, data = demo_event_form(client, admin_user)
     data["ends_at_1"] = ["19:00:00"]
 
     response = client.post(url, data)
@@ -132,3 +129,17 @@ def test_a_slot_left_outside_a_shortened_event_is_refused(client, admin_user):
     assert "innerhalb der Veranstaltung beginnen (18:00–19:00 Uhr)" in response.content.decode()
     event.refresh_from_db()
     assert timezone.localtime(event.ends_at).hour == 20
+
+
+def test_a_slot_retitled_while_moving_the_event_moves_with_it(client, admin_user):
+    event, url, data = demo_event_form(client, admin_user)
+    data["starts_at_1"] = ["18:30:00"]
+    data["ends_at_1"] = ["20:30:00"]
+    data["slots-1-title"] = ["Impuls, neu betitelt"]
+
+    response = client.post(url, data, follow=True)
+
+    slot = event.slots.get(title="Impuls, neu betitelt")
+    assert timezone.localtime(slot.starts_at).strftime("%H:%M") == "18:35"
+    moved = "Das Programm wurde mit der Veranstaltung um +30 Minuten verschoben (6 Programmpunkte)"
+    assert moved in response.content.decode()

@@ -24,7 +24,7 @@ JOIN_URL = "https://zoom.example.org/j/123456789"
 
 @pytest.fixture
 def seed():
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     event = Event.objects.get()
     event.online_url = JOIN_URL
     event.capacity = 100

@@ -71,6 +71,19 @@ def test_staff_see_an_unpublished_event_as_a_preview(client, editor, event):
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
+def test_participant_managers_preview_an_unpublished_event(client, participant_manager, event):
+    event.is_published = False
+    event.save()
+    client.force_login(participant_manager)
+
+    response = client.get(event.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "<strong>Vorschau:</strong> Diese Veranstaltung ist nicht veröffentlicht." in (
+        response.content.decode()
+    )
+
+
 def test_published_event_is_no_preview_for_staff(client, editor, event):
     client.force_login(editor)
 

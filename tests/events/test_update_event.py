@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import EventChange
+from registrations import notices, selectors
 from registrations.models import Registration
 from tests.factories import AgendaSlotFactory, EventFactory, RegistrationFactory
 
@@ -133,9 +134,9 @@ def test_recipient_counts_per_status_and_join_link_for_confirmed_only(event):
     RegistrationFactory(event=event, status=Status.WAITLISTED)
     RegistrationFactory(event=event, status=Status.CANCELLED)
 
-    moved = services.recipient_counts(event=event, changes={"starts_at": at(25, 19)})
-    link = services.recipient_counts(event=event, changes={"online_url": "https://zoom.example.org/j/2"})
-    text = services.recipient_counts(event=event, changes={"description": "x"})
+    moved = selectors.recipient_counts(event=event, changes={"starts_at": at(25, 19)})
+    link = selectors.recipient_counts(event=event, changes={"online_url": "https://zoom.example.org/j/2"})
+    text = selectors.recipient_counts(event=event, changes={"description": "x"})
 
     assert moved == {"confirmed": 2, "waitlisted": 1}
     assert link == {"confirmed": 2}
@@ -154,3 +155,8 @@ def test_changes_to_a_cancelled_event_mail_nobody(event, django_capture_on_commi
 
     assert result.notice is None
     assert mail.outbox == []
+
+
+def test_every_change_registrants_are_told_of_raises_the_revision():
+    """Each registrant gets a change once per revision (change_mailed_sequence)."""
+    assert set(notices.NOTICE_FIELDS) <= set(services.REVISION_FIELDS)

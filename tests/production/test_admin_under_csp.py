@@ -2,7 +2,6 @@
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,7 +30,7 @@ def app_server():
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.test.testcases import LiveServerThread
 
-    threads_before = threading.active_count()
+    threads_before = set(threading.enumerate())
     thread = LiveServerThread("127.0.0.1", StaticFilesHandler)
     thread.daemon = True
     thread.start()
@@ -41,47 +40,38 @@ def app_server():
     thread.url = f"http://127.0.0.1:{thread.port}"
     yield thread
     thread.terminate()
+
     # Request threads close their database connection when their client hangs up.
+    # (The run's Chromium keeps threads of its own: its event loop's.)
+    def request_threads():
+        return [
+            t for t in set(threading.enumerate()) - threads_before
+            if not t.name.startswith("asyncio")
+        ]
+
     wait_until(
-        lambda: threading.active_count() <= threads_before,
+        lambda: not request_threads(),
         timeout=10,
         message="the server's request threads to end",
     )
 
 
-def in_browser(steps, *, url, session=None):
-    """Run ``steps(page)`` in Chromium and return its result with the CSP violations.
-
-    Playwright's sync API runs an event loop in its thread, so the browser gets a thread
-    of its own and the test's database work stays plain and synchronous.
-    """
-
-    def run():
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--headless", "--no-sandbox", "--disable-gpu",
-                      "--disable-background-networking", "--disable-component-update",
-                      "--disable-sync", "--no-first-run"],
-            )
-            try:
-                page = browser.new_page(locale="de-DE")
-                violations = []
-                page.on(
-                    "console",
-                    lambda message: "Content Security Policy" in message.text
-                    and violations.append(message.text),
-                )
-                if session:
-                    page.context.add_cookies([{"name": "sessionid", "value": session, "url": url}])
-                return steps(page), violations
-            finally:
-                browser.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result(timeout=120)
+def in_browser(browser, steps, *, url, session=None):
+    """Run ``steps(page)`` in a fresh page of Chromium; its result with the CSP violations."""
+    page = browser.new_page(locale="de-DE")
+    violations = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text
+        and violations.append(message.text),
+    )
+    if session:
+        page.context.add_cookies([{"name": "sessionid", "value": session, "url": url}])
+    try:
+        return steps(page), violations
+    finally:
+        # Before the server stops: it waits for its connections to end.
+        page.context.close()
 
 
 def session_of(client, user):
@@ -90,7 +80,7 @@ def session_of(client, user):
 
 
 def test_event_change_page_with_inlines_and_widgets_has_no_csp_violation(
-    app_server, client, admin_user
+    app_server, browser, client, admin_user
 ):
     event = EventFactory(title="LandtagsTalk Digital")
     AgendaSlotFactory(
@@ -125,7 +115,7 @@ def test_event_change_page_with_inlines_and_widgets_has_no_csp_violation(
         return before, after, filled_date, prefilled_start, message
 
     (before, after, filled_date, prefilled_start, message), violations = in_browser(
-        edit_agenda, url=app_server.url, session=session_of(client, admin_user)
+        browser, edit_agenda, url=app_server.url, session=session_of(client, admin_user)
     )
 
     assert (before, after) == (1, 2)
@@ -137,7 +127,7 @@ def test_event_change_page_with_inlines_and_widgets_has_no_csp_violation(
 
 
 def test_event_add_page_fills_the_slug_from_the_title_without_csp_violation(
-    app_server, client, admin_user
+    app_server, browser, client, admin_user
 ):
     def type_title(page):
         page.goto(f"{app_server.url}/admin/events/event/add/")
@@ -145,14 +135,14 @@ def test_event_add_page_fills_the_slug_from_the_title_without_csp_violation(
         return page.locator("#id_slug").input_value()
 
     slug, violations = in_browser(
-        type_title, url=app_server.url, session=session_of(client, admin_user)
+        browser, type_title, url=app_server.url, session=session_of(client, admin_user)
     )
 
     assert slug == "landtagstalk-bildung"
     assert violations == []
 
 
-def test_violation_listener_notices_an_inline_script(app_server):
+def test_violation_listener_notices_an_inline_script(app_server, browser):
     def inject_script(page):
         page.goto(f"{app_server.url}/healthz")
         page.evaluate(
@@ -160,6 +150,6 @@ def test_violation_listener_notices_an_inline_script(app_server):
             " s.textContent = 'window.x = 1'; document.head.appendChild(s); }"
         )
 
-    _, violations = in_browser(inject_script, url=app_server.url)
+    _, violations = in_browser(browser, inject_script, url=app_server.url)
 
     assert violations and "script-src" in violations[0]

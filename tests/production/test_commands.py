@@ -32,7 +32,9 @@ def test_expire_pending_cancels_overdue_registrations_and_says_how_many():
 
     output = run("expire_pending")
 
-    assert output == "1 unconfirmed registration(s) expired.\n"
+    assert output == (
+        "1 unconfirmed registration(s) expired.\n0 unconfirmed subscription(s) deleted.\n"
+    )
     overdue.refresh_from_db()
     waiting.refresh_from_db()
     assert (overdue.status, overdue.cancel_reason) == (Status.CANCELLED, "expired")

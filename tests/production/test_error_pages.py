@@ -69,3 +69,49 @@ def test_error_page_in_english_when_asked(client):
     response = client.get("/gibt-es-nicht/", headers={"Accept-Language": "en"})
 
     assert "Page not found" in response.text
+
+
+SECURITY_HEADERS = (
+    "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+    "Permissions-Policy", "Cross-Origin-Opener-Policy",
+)
+
+
+@pytest.mark.parametrize("https_redirect", [False, True])
+@pytest.mark.parametrize("host", ["evil.example", "bad_host!", "a\x00.example"])
+def test_bad_host_page_carries_the_security_headers(client, settings, https_redirect, host):
+    settings.SECURE_SSL_REDIRECT = https_redirect
+
+    response = client.get("/", headers={"Host": host}, secure=True)
+
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.text
+    assert [name for name in SECURITY_HEADERS if name not in response] == []
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_nul_byte_in_the_url_is_one_line_at_info(client, caplog):
+    caplog.set_level("DEBUG")
+
+    paths = ["/events/%00/", "/?q=a%00b", "/r/tok%00en/"]
+    answers = [client.get(path) for path in paths]
+
+    assert {response.status_code for response in answers} == {400}
+    assert all("Ungültige Anfrage" in response.text for response in answers)
+    assert all(response["X-Frame-Options"] == "DENY" for response in answers)
+    lines = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    assert lines == [
+        ("INFO", "Bad Request (NUL byte in the URL): /events/\\x00/", None),
+        ("INFO", "Bad Request (NUL byte in the URL): /", None),
+        ("INFO", "Bad Request (NUL byte in the URL): /r/…/", None),  # the token redacted
+    ]
+
+
+def test_bad_host_is_one_line_without_traceback(client, caplog):
+    caplog.set_level("DEBUG")
+
+    client.get("/", headers={"Host": "evil.example"})
+
+    assert [(r.name, r.exc_info) for r in caplog.records] == [
+        ("django.security.DisallowedHost", None)
+    ]

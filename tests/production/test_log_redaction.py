@@ -25,3 +25,29 @@ def test_gunicorn_output_holds_no_token(processes):
     assert "django.security.csrf: Forbidden (" in output
     assert "): /r/…/confirm/" in output
     assert token not in output
+
+
+def test_gunicorn_logs_nul_bytes_and_bad_hosts_in_one_line_each(processes):
+    port = free_port()
+    server = processes.gunicorn(port, workers=1)
+    browser = Browser(port)
+
+    nul = [browser.get(path) for path in ("/events/%00/", "/?q=%00", "/%00")]
+    bad_hosts = [
+        browser.request("GET", path, headers={"Host": "evil.example"})
+        for path in ("/", "/events/")
+    ]
+
+    for status, headers, page in nul + bad_hosts:
+        assert status == 400
+        assert "Ungültige Anfrage" in page
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    output = wait_until(
+        lambda: (text := processes.output(server)).count("DisallowedHost") >= 2 and text,
+        timeout=10,
+        message="the log lines",
+    )
+    assert output.count("INFO django.request: Bad Request (NUL byte in the URL)") == 3
+    assert "Traceback" not in output
+    assert "WARNING" not in output

@@ -92,7 +92,7 @@ def public_urls(event, registration):
 
 @pytest.fixture
 def demo_event():
-    call_command("loaddemo", "--date", "2099-04-27", verbosity=0)
+    call_command("loaddemo", "--force", "--date", "2099-04-27", verbosity=0)
     return Event.objects.get()
 
 

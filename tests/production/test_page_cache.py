@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -17,9 +16,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def get(client, url, **extra):
@@ -56,14 +52,34 @@ def test_change_of_the_event_shows_at_once(client):
     assert "Grußwort" in page
 
 
-def test_registration_changes_the_version_of_the_pages(client, django_assert_num_queries):
-    event = EventFactory()
+def test_registration_that_changes_no_state_keeps_the_pages(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=100)
     get(client, "/")
+    get(client, event.get_absolute_url())
 
-    services.register(event=event, first_name="E", last_name="M", email="e@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(event=event, first_name="E", last_name="M", email="e@example.org")
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(0):
         get(client, "/")
+        get(client, event.get_absolute_url())
+
+
+def test_registration_that_fills_the_event_shows_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=2)
+    services.register(event=event, first_name="A", last_name="M", email="a@example.org")
+    assert "Noch 1 Platz frei" in get(client, event.get_absolute_url()).text
+    assert "Freie Plätze: 1" in get(client, "/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(event=event, first_name="B", last_name="M", email="b@example.org")
+
+    assert "Alle Plätze sind vergeben" in get(client, event.get_absolute_url()).text
+    assert "Ausgebucht – Warteliste" in get(client, "/").text
 
 
 def test_visitor_with_csrf_and_language_cookies_gets_the_cached_page(
@@ -95,7 +111,8 @@ def test_visitor_with_a_session_or_message_gets_a_fresh_page(
     get(client, event.get_absolute_url())
     client.cookies[cookie] = "abc"
 
-    with django_assert_num_queries(2):  # the event, its slots
+    # The event; its agenda comes from the fragment kept under the event's version.
+    with django_assert_num_queries(1):
         get(client, event.get_absolute_url())
 
 

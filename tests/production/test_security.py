@@ -47,8 +47,14 @@ def run_manage(*args, env):
     )
 
 
-def test_check_deploy_clean_with_secret_key_and_hosts():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+def test_check_deploy_clean_with_secret_key_hosts_mail_server_and_static_files(static_root):
+    env = production_env(
+        EMAIL_HOST="mail.example.org",
+        DJANGO_TASKS_BACKEND="database",
+        DJANGO_SITE_URL="https://veranstaltungen.example.org",
+        DJANGO_STATIC_ROOT=str(static_root),
+    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

@@ -25,7 +25,7 @@ def site(settings):
 
 @pytest.fixture
 def seed():
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     event = Event.objects.get()
     event.capacity = 100
     event.online_url = "https://zoom.example.org/j/secret-room"
@@ -149,10 +149,70 @@ def test_event_list_refuses_control_characters_in_the_series(client):
     assert response.json()["detail"][0]["loc"] == ["query", "series"]
 
 
-@pytest.mark.parametrize("query", ["?q=%00", "?series=a%00b"])
-def test_event_list_refuses_nul_bytes_like_every_url(client, query):
-    # landtagstalk.errors.RefuseNulMiddleware answers before any view.
-    assert client.get(f"/api/v1/events/{query}").status_code == 400
+@pytest.mark.parametrize(
+    "url", ["/api/v1/events/?q=%00", "/api/v1/events/?series=a%00b", "/api/v1/events/a%00b/"]
+)
+def test_api_refuses_nul_bytes_with_a_json_400(client, url):
+    # landtagstalk.errors.RefuseNulMiddleware answers before any view, here in JSON.
+    assert get_json(client, url, status=400) == {"detail": "Diese Anfrage ist ungültig."}
+
+
+def test_pages_refuse_nul_bytes_with_the_html_400(client):
+    response = client.get("/?q=%00")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_openapi_document_describes_the_422_answer(client):
+    document = get_json(client, "/api/v1/openapi.json")
+    answer = client.get("/api/v1/events/?page=abc").json()
+
+    described = document["paths"]["/api/v1/events/"]["get"]["responses"]["422"]
+    schema = described["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/ValidationErrors"}
+    problem = document["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "loc", "msg"}
+    assert set(answer["detail"][0]) <= set(problem["properties"])
+    validate(document)
+
+
+def test_openapi_document_names_the_site_as_its_server(client, settings):
+    settings.SITE_URL = "https://landtagstalk.example.net"
+
+    document = get_json(client, "/api/v1/openapi.json")
+
+    assert [server["url"] for server in document["servers"]] == ["https://landtagstalk.example.net"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/events/", "/api/v1/events/some-event/", "/api/v1/openapi.json"]
+)
+def test_api_answers_the_cors_preflight(client, url):
+    response = client.options(
+        url,
+        HTTP_ORIGIN="https://fraktion.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response["Access-Control-Allow-Methods"]
+    assert "If-None-Match" in response["Access-Control-Allow-Headers"]
+    assert int(response["Access-Control-Max-Age"]) > 0
+
+
+def test_api_lets_other_sites_read_the_etag(client):
+    event = EventFactory()
+    url = f"/api/v1/events/{event.slug}/"
+    answer = client.get(url, HTTP_ORIGIN="https://fraktion.example.org")
+    again = client.get(url, HTTP_IF_NONE_MATCH=answer["ETag"])
+
+    assert answer["Access-Control-Expose-Headers"] == "ETag"
+    assert again.status_code == 304
+    assert again["Access-Control-Allow-Origin"] == "*"
+    assert again["Access-Control-Expose-Headers"] == "ETag"
 
 
 @pytest.mark.parametrize("slug", ["%C3%BC", "x" * 500, "a%01b"])

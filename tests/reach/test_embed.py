@@ -112,17 +112,38 @@ def test_admin_shows_editors_the_snippet_to_copy(client, editor):
     assert "https://talk.example.org/static/js/embed-host.js" in page
 
 
+def check_with_embed_origins(value):
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DJANGO_EMBED_ORIGINS": value}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, check=False,
+    )
+
+
 @pytest.mark.parametrize(
     "value", ["https://a.example;script-src *", "javascript:alert(1)", "https://a.example/path"]
 )
 def test_embed_origins_setting_refuses_what_is_not_an_origin(value):
-    env = {**os.environ, "DJANGO_DEBUG": "1", "DJANGO_EMBED_ORIGINS": value}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, check=False,
-    )
+    result = check_with_embed_origins(value)
     assert result.returncode != 0
     assert "DJANGO_EMBED_ORIGINS" in result.stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "65536"])
+def test_embed_origins_setting_refuses_an_invalid_port(port):
+    result = check_with_embed_origins(f"https://a.example, https://b.example:{port}")
+
+    assert result.returncode != 0
+    assert (
+        f"DJANGO_EMBED_ORIGINS: 'https://b.example:{port}' has the port {port}; a port is a "
+        "number from 1 to 65535"
+    ) in result.stderr
+
+
+def test_embed_origins_setting_takes_a_valid_port():
+    result = check_with_embed_origins("https://a.example:8443,http://b.example:65535")
+
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("count", [1, 3])

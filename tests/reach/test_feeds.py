@@ -6,6 +6,7 @@ import feedparser
 import pytest
 from django.utils import timezone
 
+from events.models import Event
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,96 @@ def test_calendar_subscription_is_a_webcal_link(client):
 @pytest.mark.parametrize("count", [1, 3])
 def test_feed_queries_are_fixed(client, django_assert_max_num_queries, count):
     EventFactory.create_batch(count, series="Bürgerdialog")
-    with django_assert_max_num_queries(1):
-        client.get("/feeds/events.atom")
+    # One query for Last-Modified (If-Modified-Since), then the events.
     with django_assert_max_num_queries(2):
+        since = client.get("/feeds/events.atom")["Last-Modified"]
+    with django_assert_max_num_queries(3):
         client.get("/feeds/series/burgerdialog.atom")
+    with django_assert_max_num_queries(1):
+        client.get("/feeds/events.atom", HTTP_IF_MODIFIED_SINCE=since)
+
+
+def test_each_feed_has_its_own_id(client):
+    EventFactory(series="Bürgerdialog")
+
+    ids = [
+        parse(client, url).feed.id
+        for url in (
+            "/feeds/events.atom",
+            "/feeds/series/burgerdialog.atom",
+            "/feeds/events.atom?lang=en",
+            "/feeds/series/burgerdialog.atom?lang=en",
+        )
+    ]
+
+    assert ids[0] == "tag:talk.example.org,2021:feed:events"
+    assert len(set(ids)) == 4
+    assert f"{SITE}/" not in ids
+
+
+def self_link(feed):
+    return next(link.href for link in feed.feed.links if link.rel == "self")
+
+
+def test_english_feed_points_to_itself(client):
+    EventFactory(series="Bürgerdialog")
+
+    english = parse(client, "/feeds/events.atom?lang=en")
+    series = parse(client, "/feeds/series/burgerdialog.atom?lang=en")
+    german = parse(client, "/feeds/events.atom")
+
+    assert english.feed.title == "LandtagsTalk: upcoming events"
+    assert self_link(english) == f"{SITE}/feeds/events.atom?lang=en"
+    assert english.feed.link == f"{SITE}/?lang=en"
+    assert self_link(series) == f"{SITE}/feeds/series/burgerdialog.atom?lang=en"
+    assert self_link(german) == f"{SITE}/feeds/events.atom"
+
+
+def saved_days_ago(days):
+    Event.objects.update(updated_at=timezone.now() - datetime.timedelta(days=days))
+
+
+def test_feed_answers_not_modified_since_the_last_change(client):
+    event = EventFactory()
+    saved_days_ago(2)
+    since = client.get("/feeds/events.atom")["Last-Modified"]
+
+    again = client.get("/feeds/events.atom", HTTP_IF_MODIFIED_SINCE=since)
+    assert again.status_code == 304
+    assert again["Last-Modified"] == since
+    assert again.content == b""
+
+    event.title = "Neuer Titel"
+    event.save()
+    changed = client.get("/feeds/events.atom", HTTP_IF_MODIFIED_SINCE=since)
+    assert changed.status_code == 200
+    assert "Neuer Titel" in changed.content.decode()
+
+
+def test_feed_is_modified_when_an_event_has_ended(client):
+    soon = EventFactory(title="Bald")
+    EventFactory(title="Später", starts_at=timezone.now() + datetime.timedelta(days=30))
+    saved_days_ago(2)
+    since = client.get("/feeds/events.atom")["Last-Modified"]
+
+    # The event ends without anybody saving it: the feed changes all the same.
+    now = timezone.now()
+    Event.objects.filter(pk=soon.pk).update(
+        starts_at=now - datetime.timedelta(hours=3), ends_at=now - datetime.timedelta(hours=1)
+    )
+    answer = client.get("/feeds/events.atom", HTTP_IF_MODIFIED_SINCE=since)
+
+    assert answer.status_code == 200
+    assert [entry.title for entry in feedparser.parse(answer.content).entries] == ["Später"]
+
+
+def test_called_off_event_says_so_in_the_feed(client):
+    EventFactory(title="Digitale Kommune", is_cancelled=True)
+
+    entry = parse(client, "/feeds/events.atom").entries[0]
+    english = parse(client, "/feeds/events.atom?lang=en").entries[0]
+
+    assert entry.title == "Abgesagt: Digitale Kommune"
+    assert entry.summary.startswith("<p>Abgesagt</p>")
+    assert "Storniert" not in entry.summary
+    assert english.title == "Cancelled: Digitale Kommune"

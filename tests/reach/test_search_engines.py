@@ -1,9 +1,11 @@
 """sitemap.xml, robots.txt, canonical addresses and the language versions of a page."""
 
+import io
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from PIL import Image
 
 from tests.factories import EventFactory
 
@@ -47,8 +49,26 @@ def test_sitemap_lists_published_events_and_pages_in_both_languages(client):
     assert alternates == {
         "de": f"{SITE}/events/{event.slug}/",
         "en": f"{SITE}/events/{event.slug}/?lang=en",
+        "x-default": f"{SITE}/events/{event.slug}/",
     }
     assert entry.find("s:lastmod", NS).text == f"{event.updated_at:%Y-%m-%d}"
+
+
+def test_sitemap_x_default_keeps_every_address_whole(client):
+    event = EventFactory(slug="de")
+
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+
+    english = next(
+        url for url in root.findall("s:url", NS)
+        if url.find("s:loc", NS).text == f"{SITE}/events/de/?lang=en"
+    )
+    alternates = {alt.get("hreflang"): alt.get("href") for alt in english.findall("x:link", NS)}
+    assert alternates["x-default"] == f"{SITE}{event.get_absolute_url()}"
+    start = next(
+        url for url in root.findall("s:url", NS) if url.find("s:loc", NS).text == f"{SITE}/"
+    )
+    assert {alt.get("hreflang") for alt in start.findall("x:link", NS)} == {"de", "en", "x-default"}
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_out_personal_pages(client):
@@ -96,3 +116,16 @@ def test_sitemap_and_robots_queries_are_fixed(client, django_assert_max_num_quer
         client.get("/sitemap.xml")
     with django_assert_max_num_queries(0):
         client.get("/robots.txt")
+
+
+def test_favicon_ico_leads_to_our_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.ico"
+    assert "max-age=86400" in response["Cache-Control"]
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    image = Image.open(io.BytesIO(b"".join(icon.streaming_content)))
+    assert image.format == "ICO"
+    assert (32, 32) in image.info["sizes"]

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events.models import Event
+from events.services import update_event
 from registrations.models import Registration
 from tests.factories import AgendaSlotFactory, EventFactory, RegistrationFactory, SlotSpeakerFactory
 
@@ -31,7 +32,7 @@ def site(settings):
 
 @pytest.fixture
 def seed():
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     event = Event.objects.get()
     event.capacity = 100
     event.save()
@@ -80,17 +81,95 @@ def test_json_ld_never_holds_the_join_link(client):
     assert "zoom.example.org" not in page
 
 
+def test_json_ld_of_a_called_off_event(client):
+    event = EventFactory(is_cancelled=True)
+
+    data = json_ld(client.get(event.get_absolute_url()).content.decode())
+
+    assert data["eventStatus"] == "https://schema.org/EventCancelled"
+
+
+def test_json_ld_is_rescheduled_when_the_start_moved(client):
+    event = EventFactory(
+        starts_at=datetime.datetime(2031, 5, 6, 18, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2031, 5, 6, 20, tzinfo=datetime.UTC),
+    )
+    update_event(
+        event=event,
+        changes={
+            "starts_at": datetime.datetime(2031, 5, 13, 17, tzinfo=datetime.UTC),
+            "ends_at": datetime.datetime(2031, 5, 13, 19, tzinfo=datetime.UTC),
+        },
+    )
+
+    data = json_ld(client.get(event.get_absolute_url()).content.decode())
+
+    assert data["eventStatus"] == "https://schema.org/EventRescheduled"
+    assert data["startDate"] == "2031-05-13T19:00:00+02:00"
+    assert data["previousStartDate"] == "2031-05-06T20:00:00+02:00"
+
+
 @pytest.mark.parametrize(
-    ("changes", "status"),
+    "changes",
     [
-        ({"is_cancelled": True}, "https://schema.org/EventCancelled"),
-        ({"sequence": 2}, "https://schema.org/EventRescheduled"),
+        {"online_url": "https://zoom.example.org/j/987"},
+        {"location": "Landtag NRW, Düsseldorf", "format": "hybrid"},
+        {"title": "Neuer Titel"},
     ],
 )
-def test_json_ld_event_status(client, changes, status):
-    event = EventFactory(**changes)
+def test_json_ld_is_not_rescheduled_when_only_other_fields_changed(client, changes):
+    event = EventFactory()
+    update_event(event=event, changes=changes)
+    event.refresh_from_db()
+    assert event.sequence == 1  # a new calendar revision all the same
 
-    assert json_ld(client.get(event.get_absolute_url()).content.decode())["eventStatus"] == status
+    data = json_ld(client.get(event.get_absolute_url()).content.decode())
+
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert "previousStartDate" not in data
+
+
+def test_json_ld_is_scheduled_again_when_the_start_moved_back(client):
+    event = EventFactory()
+    start, end = event.starts_at, event.ends_at
+    hour = datetime.timedelta(hours=1)
+    update_event(event=event, changes={"starts_at": start + hour, "ends_at": end + hour})
+    update_event(event=event, changes={"starts_at": start, "ends_at": end})
+
+    data = json_ld(client.get(event.get_absolute_url()).content.decode())
+
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert "previousStartDate" not in data
+
+
+def test_moving_a_draft_is_no_rescheduling(client):
+    event = EventFactory(is_published=False)
+    hour = datetime.timedelta(hours=1)
+    update_event(
+        event=event, changes={"starts_at": event.starts_at + hour, "ends_at": event.ends_at + hour}
+    )
+    update_event(event=event, changes={"is_published": True})
+
+    data = json_ld(client.get(event.get_absolute_url()).content.decode())
+
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+
+
+def test_json_ld_leaves_out_performers_when_there_are_none(client):
+    event = EventFactory()
+
+    data = json_ld(client.get(event.get_absolute_url()).content.decode())
+
+    assert "performer" not in data
+
+
+def test_json_ld_addresses_follow_the_page_language(client, seed):
+    english = json_ld(client.get(f"{seed.get_absolute_url()}?lang=en").content.decode())
+
+    english_url = f"{SITE}/events/{seed.slug}/?lang=en"
+    assert english["url"] == english_url
+    assert english["location"]["url"] == english_url
+    assert english["offers"]["url"] == english_url
 
 
 @pytest.mark.parametrize(
@@ -109,7 +188,36 @@ def test_json_ld_attendance_mode_and_location(client, format, mode, location_typ
     locations = data["location"] if isinstance(data["location"], list) else [data["location"]]
     assert [location["@type"] for location in locations] == location_types
     place = locations[-1]
-    assert place["address"] == "Landtag NRW, Düsseldorf"
+    assert place["name"] == "Landtag NRW"
+    assert place["address"] == {"@type": "PostalAddress", "addressLocality": "Düsseldorf"}
+
+
+def test_json_ld_place_has_a_postal_address(client):
+    event = EventFactory(
+        format="in_person", location="Landtag NRW, Platz des Landtags 1, 40221 Düsseldorf"
+    )
+
+    place = json_ld(client.get(event.get_absolute_url()).content.decode())["location"]
+
+    assert place == {
+        "@type": "Place",
+        "name": "Landtag NRW",
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": "Platz des Landtags 1",
+            "postalCode": "40221",
+            "addressLocality": "Düsseldorf",
+        },
+    }
+
+
+@pytest.mark.parametrize("location", ["Landtag NRW", ""])
+def test_json_ld_place_without_an_address_is_only_a_name(client, location):
+    event = EventFactory(format="in_person", location=location)
+
+    place = json_ld(client.get(event.get_absolute_url()).content.decode())["location"]
+
+    assert place == {"@type": "Place", "name": location or event.organiser}
 
 
 def test_json_ld_availability_follows_the_seats(client):

@@ -91,3 +91,21 @@ def test_registrant_cancellation_mail_carries_the_cancelling_calendar():
     calendar, vevent = entry(content)
     assert str(calendar["METHOD"]) == "CANCEL"
     assert str(vevent["STATUS"]) == "CANCELLED"
+
+
+def test_called_off_event_says_abgesagt_on_every_public_page(client):
+    event = EventFactory(is_cancelled=True)
+    past = EventFactory(starts_at=timezone.now() - timezone.timedelta(days=3), is_cancelled=True)
+
+    for url in (
+        "/",
+        event.get_absolute_url(),
+        past.get_absolute_url(),
+        f"/events/{event.slug}/embed/",
+        "/embed/",
+    ):
+        page = client.get(url).content.decode()
+        assert '<span class="state state-cancelled">Abgesagt</span>' in page, url
+        assert "Storniert" not in page, url
+    start_page = client.get("/").content.decode()
+    assert start_page.count('<span class="state state-cancelled">Abgesagt</span>') == 2

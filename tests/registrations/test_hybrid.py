@@ -25,7 +25,7 @@ ONLINE, VENUE = Registration.Mode.ONLINE, Registration.Mode.VENUE
 @pytest.fixture
 def hybrid():
     """The seed event copied as a hybrid event: 2 seats in the hall, 10 online."""
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     seed = Event.objects.get()
     copy = event_services.copy_event(event=seed, starts_on=datetime.date(2031, 5, 6))
     event_services.update_event(

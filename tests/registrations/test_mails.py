@@ -1,5 +1,10 @@
 """The mails: text and HTML, in the registrant's language, safe headers, no stray join links."""
 
+import email
+import email.policy
+from email import message_from_bytes, policy
+from email.utils import parsedate_to_datetime
+
 import pytest
 from django.core import mail
 from django.test import override_settings
@@ -83,11 +88,31 @@ def test_seat_mails_carry_join_link_and_personal_calendar(event, kind):
     assert JOIN_URL in message.body
     assert f'href="{JOIN_URL}"' in html_of(message)
     ((filename, content, mimetype),) = message.attachments
-    assert (filename, mimetype) == (f"{event.slug}.ics", "text/calendar")
+    assert (filename, mimetype) == (f"{event.slug}.ics", "text/calendar; method=PUBLISH")
     content = content if isinstance(content, str) else content.decode()
     assert "zoom.example.org" not in content
     (entry,) = Calendar.from_ical(content).walk("VEVENT")
     assert str(entry["URL"]) == f"http://127.0.0.1:8000/r/{registration.token}/"
+
+
+@pytest.mark.parametrize("kind", ["confirmed", "promoted", "reminder"])
+def test_seat_mails_carry_the_calendar_before_the_join_link_is_known(kind):
+    event = EventFactory(online_url="")
+    registration = RegistrationFactory(event=event, status=Status.CONFIRMED)
+
+    message = send(registration, kind)
+
+    sent = message_from_bytes(message.message().as_bytes(), policy=policy.default)
+    [part] = [part for part in sent.walk() if part.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "PUBLISH"
+    assert part.get_filename() == f"{event.slug}.ics"
+    calendar = Calendar.from_ical(part.get_content())
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    (entry,) = calendar.walk("VEVENT")
+    assert str(entry["URL"]) == f"http://127.0.0.1:8000/r/{registration.token}/"
+    assert "ATTENDEE" not in entry  # PUBLISH names no attendees (RFC 5546)
+    assert "Der Zugangslink steht noch nicht fest." in message.body
+    assert "wir schicken ihn Ihnen auch per E-Mail" in html_of(message)
 
 
 @pytest.mark.parametrize("kind", ["waitlisted", "cancelled", "already_registered"])
@@ -148,3 +173,35 @@ def test_no_mail_for_erased_registration(event):
     services.erase_personal_data(registration=registration)
     assert not mails.deliver(registration_id=registration.pk, kind="cancelled")
     assert mail.outbox == []
+
+
+def test_date_header_carries_the_local_offset(event):
+    registration = RegistrationFactory(event=event)
+
+    message = send(registration, "confirm_address").message()
+
+    sent = parsedate_to_datetime(message["Date"])
+    assert not message["Date"].endswith("-0000")
+    assert sent.utcoffset() == timezone.localtime().utcoffset()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "LandtagsTalk: Digital.Bürgernah.Effizient. – Wie gestalten wir die Kommune der Zukunft?",
+        "LandtagsTalk: Digital Buergernah Effizient - Wie gestalten wir die Kommune der Zukunft",
+    ],
+)
+def test_long_subject_is_folded_without_a_leading_space(event, title):
+    event.title = title
+    event.save()
+    registration = RegistrationFactory(event=event)
+
+    raw = send(registration, "confirm_address").message().as_bytes()
+
+    headers = raw.split(b"\n\n")[0].decode("ascii").splitlines()
+    subject_line = next(line for line in headers if line.startswith("Subject:"))
+    assert subject_line.strip() != "Subject:"
+    assert all(len(line) <= 78 for line in headers)
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung: {title}"

@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
+from events.models import Event
 from registrations import services
 from registrations.models import Registration
 from tests.factories import EventFactory
@@ -126,6 +127,48 @@ def test_join_link_hidden_when_event_cancelled(client, event):
     assert "Diese Veranstaltung wurde abgesagt." in page
 
 
+TO_COME = "Den Zugangslink finden Sie hier, sobald er feststeht – wir schicken ihn Ihnen auch"
+
+
+def test_confirmed_person_reads_when_the_join_link_comes(client):
+    event = EventFactory(online_url="")
+    registration = register(event)
+    services.confirm(registration=registration)
+
+    page = client.get(f"/r/{registration.token}/").content.decode()
+
+    assert "Ihr Zugangslink" in page
+    assert TO_COME in page
+
+
+@pytest.mark.parametrize(
+    "situation", ["pending", "in_person", "cancelled", "over", "link_set"]
+)
+def test_no_promise_of_a_join_link_where_none_will_come(client, situation):
+    starts = timezone.now() + datetime.timedelta(days=2)
+    event = EventFactory(
+        online_url=JOIN_URL if situation == "link_set" else "",
+        format="in_person" if situation == "in_person" else "online",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+    )
+    registration = register(event)
+    if situation != "pending":
+        services.confirm(registration=registration)
+    if situation == "cancelled":
+        event.is_cancelled = True
+        event.save()
+    if situation == "over":
+        past = timezone.now() - datetime.timedelta(days=2)
+        Event.objects.filter(pk=event.pk).update(
+            starts_at=past, ends_at=past + datetime.timedelta(hours=2)
+        )
+
+    page = client.get(f"/r/{registration.token}/").content.decode()
+
+    assert TO_COME not in page
+
+
 def test_token_pages_are_private(client, event):
     registration = register(event)
     for suffix in ("", "confirm/", "cancel/", "data/", "delete/", "calendar.ics"):
@@ -134,6 +177,7 @@ def test_token_pages_are_private(client, event):
         assert response["Referrer-Policy"] == "same-origin"
         assert "no-store" in response["Cache-Control"]
         assert "private" in response["Cache-Control"]
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
 
 
 def test_unknown_token_is_404_in_german(client):
@@ -260,3 +304,46 @@ def test_whole_opt_in_by_mail(client, event, django_capture_on_commit_callbacks)
 
     assert Registration.objects.get().status == Status.CONFIRMED
     assert JOIN_URL in mail.outbox[1].body
+
+
+def end(event):
+    """The event took place: it ended an hour ago."""
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=now - datetime.timedelta(hours=3), ends_at=now - datetime.timedelta(hours=1)
+    )
+
+
+def test_personal_page_offers_no_cancelling_after_the_event(client, event):
+    registration = register(event)
+    services.confirm(registration=registration)
+    before = client.get(f"/r/{registration.token}/").content.decode()
+    end(event)
+
+    after = client.get(f"/r/{registration.token}/").content.decode()
+
+    assert "Anmeldung stornieren" in before
+    assert "Anmeldung stornieren" not in after
+    assert "Meine Daten anzeigen" in after
+
+
+def test_cancelling_after_the_event_says_why_and_changes_nothing(
+    client, event, django_capture_on_commit_callbacks
+):
+    registration = register(event)
+    services.confirm(registration=registration)
+    end(event)
+    mail.outbox.clear()
+
+    question = client.get(f"/r/{registration.token}/cancel/", follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(f"/r/{registration.token}/cancel/", follow=True)
+
+    message = "Die Veranstaltung ist vorbei: Die Anmeldung kann nicht mehr storniert werden."
+    assert question.redirect_chain == [(f"/r/{registration.token}/", 302)]
+    assert message in question.content.decode()
+    assert answer.status_code == 200
+    assert message in answer.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+    assert mail.outbox == []

@@ -279,7 +279,7 @@ def test_a_choice_question_needs_two_choices(client, editor):
 
 
 def test_copy_event_copies_the_questions_not_the_answers():
-    call_command("loaddemo", "--date", "2031-04-29", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2031-04-29", stdout=StringIO())
     seed = Event.objects.get()
     answered_question(seed)
 

@@ -1,6 +1,7 @@
 """The registration form: every bad input refused in plain German, nothing revealed."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -287,17 +288,21 @@ def test_csrf_protected_form_works_with_token(event):
 
 
 @pytest.mark.parametrize("registered", [0, 25])
-def test_register_queries_are_fixed(client, event, django_assert_num_queries, registered):
+@pytest.mark.parametrize(("question", "queries"), [("", 8), ("Wie geht es weiter?", 9)])
+def test_register_queries_are_fixed(
+    client, event, django_assert_num_queries, registered, question, queries
+):
     # The event is read once, under its lock, with its counter of seats held; then the
-    # client's unconfirmed seats (at most a few rows), the new row and the counter. No
+    # mailbox's and the client's unconfirmed registrations (at most a few rows each), the
+    # new row and the counter. No
     # count of the seats held, and no lookup of the address first: the unique
     # constraint answers for a known one. Before all that, the event's own questions,
-    # which the form checks the answers against.
+    # which the form checks the answers against. A question joins the event's list: one row more.
     event.capacity = 100
     event.save()
     RegistrationFactory.create_batch(registered, event=event)
-    with django_assert_num_queries(7):  # with the test's savepoint and its release
-        response = post(client, form_data())
+    with django_assert_num_queries(queries):  # with the test's savepoint and its release
+        response = post(client, form_data(question=question))
     assert response.status_code == 302
     assert Registration.objects.count() == registered + 1
 
@@ -315,3 +320,12 @@ def test_honeypot_on_a_closed_event_shows_that_it_is_closed(client):
     EventFactory(slug="talk", is_cancelled=True)
     response = post(client, form_data(website="http://spam.example"))
     assert "Diese Veranstaltung wurde abgesagt." in response.content.decode()
+
+
+def test_form_has_a_meta_description(client, event):
+    page = client.get("/events/talk/register/").content.decode()
+
+    match = re.search(r'<meta name="description" content="([^"]*)">', page)
+    assert match
+    assert match.group(1).startswith(f"Anmeldung zu „{event.title}“, ")
+    assert match.group(1).endswith("Die Teilnahme ist kostenlos.")

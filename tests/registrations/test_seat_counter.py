@@ -55,6 +55,23 @@ def test_counter_follows_every_seat_change():
     assert held(event) == 1
 
 
+def test_cancelling_a_waitlisted_registration_frees_no_seat():
+    event = EventFactory(capacity=1)
+    seated = register(event, "seated@example.org")
+    leaving = register(event, "leaving@example.org")
+    next_in_line = register(event, "next@example.org")
+    services.confirm(registration=next_in_line)
+
+    services.cancel(registration=leaving)
+
+    assert held(event) == 1
+    assert dict(Registration.objects.values_list("email", "status")) == {
+        seated.email: Status.PENDING,
+        leaving.email: Status.CANCELLED,
+        next_in_line.email: Status.WAITLISTED,
+    }
+
+
 def test_recount_command_reports_drift_and_fails_until_fixed():
     event = EventFactory(slug="talk", capacity=10)
     register(event, "a@example.org")

@@ -211,3 +211,23 @@ def test_unconfirmed_seats_count_is_the_orm_query_written_out():
     ).count()
 
     assert services._unconfirmed_seats(event, key) == expected == 2
+
+
+def test_registration_retried_after_a_race_counts_towards_the_client_limit(monkeypatch):
+    event = EventFactory(capacity=10)
+    old = register(event, "raced@example.org")
+    lookup = services._active_registration
+
+    def cancelled_meanwhile(event, email):
+        # The race: a cancellation commits between the failed insert and the lookup.
+        services.cancel(registration=old)
+        return lookup(event, email)
+
+    monkeypatch.setattr(services, "_active_registration", cancelled_meanwhile)
+    raced = register(event, "raced@example.org")
+
+    later = [register(event, f"later{n}@example.org").status for n in range(3)]
+
+    assert raced.pk != old.pk
+    assert raced.client_hash == services.client_hash(TOWN_HALL)
+    assert later == [Status.PENDING, Status.PENDING, Status.WAITLISTED]

@@ -10,6 +10,8 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -134,7 +136,9 @@ def site(django_user_model):
     superuser = django_user_model.objects.create_superuser("chef", "chef@example.org", None)
     ExportLog.objects.create(user=superuser, event=event, row_count=1)
     PurgeLog.objects.create(event=event, anonymised_count=0, deleted_count=0)
-    return {"event": event, "registration": registration, "superuser": superuser}
+    upload = default_storage.save("speakers/ada.png", ContentFile(b"\x89PNG\r\n"))
+    return {"event": event, "registration": registration, "superuser": superuser,
+            "upload": upload}
 
 
 def concrete_url(name, params, site):
@@ -161,6 +165,7 @@ def concrete_url(name, params, site):
                 "content_type_id": ContentType.objects.get_for_model(Event).pk,
                 "app_label": "events",
                 "language": "de",
+                "name": site["upload"],  # /media/<name>
             }.get(param, "1")
     return reverse(name, kwargs=kwargs)
 

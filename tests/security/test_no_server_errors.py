@@ -102,13 +102,13 @@ def test_nul_in_admin_query_is_a_bad_request(quiet_client, superuser, query):
 
 
 @pytest.mark.parametrize("value", ["abc", "", "1.5", "99999999999999999999999", "\u0663x"])
-def test_question_flag_for_no_registration_is_not_found(quiet_client, superuser, value):
+def test_question_moderation_for_no_question_is_not_found(quiet_client, superuser, value):
     event = EventFactory()
     quiet_client.force_login(superuser)
 
     response = quiet_client.post(
         f"/admin/registrations/registration/event/{event.pk}/questions/",
-        {"registration": value, "flag": "selected", "value": "1"},
+        {"question": value, "action": "release"},
     )
 
     assert response.status_code == 404

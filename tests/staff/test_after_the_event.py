@@ -218,3 +218,17 @@ def test_show_my_data_includes_my_feedback(client, past_event):
     page = client.get(f"/r/{registration.token}/data/").content.decode()
     assert "Gesamtbewertung" in page
     assert "Mobilität" in page
+
+
+def test_documentation_with_thousands_of_forms_is_refused_with_a_message(
+    client, editor, past_event
+):
+    client.force_login(editor)
+
+    response = save_documentation(client, past_event, **{"documents-TOTAL_FORMS": "2000"})
+
+    assert response.status_code == 200
+    assert "Eine Veranstaltung hat höchstens 20 Dokumente." in response.content.decode()
+    assert past_event.documents.count() == 0
+    past_event.refresh_from_db()
+    assert past_event.summary == ""

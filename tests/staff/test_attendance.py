@@ -65,6 +65,20 @@ def test_read_english_report_skips_summary_and_merges_rejoins():
     ]
 
 
+def test_read_german_report_skips_the_summary_with_its_participant_count():
+    data = (DATA / "zoom_teilnehmer_de_mit_uebersicht.csv").read_bytes()
+
+    participants = read_participant_report(data)
+
+    # The summary's "Teilnehmer" is the number of participants, not a name.
+    assert participants == [
+        Participant("Christina Kampmann", "fraktion@example.org"),
+        Participant("Jürgen Müller", "juergen.mueller@example.org"),
+        Participant("Özdemir, Ayşe", "ayse@example.org"),
+    ]
+    assert participants[0].minutes == 129
+
+
 @pytest.mark.parametrize(
     ("name", "emails"),
     [

@@ -10,7 +10,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from events import services
-from registrations import tasks
+from registrations import selectors, tasks
 from registrations.models import Registration
 from tests.factories import EventFactory
 
@@ -59,7 +59,7 @@ def test_change_mails_reach_every_registrant_once_across_an_interrupted_run():
     run_worker(max_tasks=1 + told // 3)
     sent_before = len(mail.outbox)
     assert 0 < sent_before < told
-    assert services.mailed_count(result.notice) == sent_before
+    assert selectors.mailed_count(result.notice) == sent_before
     # ... and staff run the change mails again before the old tasks are done.
     tasks.send_change_mails.enqueue(change_id=result.notice.pk)
     run_worker()
@@ -68,7 +68,7 @@ def test_change_mails_reach_every_registrant_once_across_an_interrupted_run():
     assert len(recipients) == told
     assert len(set(recipients)) == told
     assert "p3@example.org" not in recipients  # cancelled
-    assert services.mailed_count(result.notice) == told
+    assert selectors.mailed_count(result.notice) == told
     assert not DBTaskResult.objects.filter(status="FAILED").exists()
 
     # A further rerun sends nothing at all.

@@ -1,6 +1,7 @@
 """Changes registrants must know: confirmation in the admin, one mail each, calendar updates."""
 
 import datetime
+from email import message_from_bytes, policy
 from email.utils import parseaddr
 
 import pytest
@@ -10,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events import services
-from events.models import EventChange
+from events.models import Event, EventChange
 from registrations import mails, tasks
 from registrations.models import Registration
 from tests.admin_forms import change_event
@@ -61,8 +62,9 @@ def to(address):
 
 def calendar_of(message):
     [(name, content, mimetype)] = message.attachments
-    assert mimetype == "text/calendar"
-    return Calendar.from_ical(content)
+    calendar = Calendar.from_ical(content)
+    assert mimetype == f"text/calendar; method={calendar['METHOD']}"
+    return calendar
 
 
 def move(event, capture, **kwargs):
@@ -202,6 +204,23 @@ def test_cancellation_mail_removes_the_calendar_entry(
     assert len(mail.outbox) == 3
 
 
+def test_join_link_set_later_is_mailed_to_every_confirmed_person_once(
+    event, people, django_capture_on_commit_callbacks
+):
+    Event.objects.filter(pk=event.pk).update(online_url="")
+    event.refresh_from_db()
+    RegistrationFactory(
+        event=event, status=Status.CONFIRMED, email="conf2@example.org",
+        email_confirmed_at=timezone.now(),
+    )
+
+    result = move(event, django_capture_on_commit_callbacks, online_url=JOIN_URL)
+    tasks.send_change_mails.call(change_id=result.notice.pk)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["conf2@example.org", "conf@example.org"]
+    assert all(JOIN_URL in m.body and JOIN_URL in m.alternatives[0][0] for m in mail.outbox)
+
+
 def test_rerun_of_the_change_mails_sends_nothing_twice(
     event, people, django_capture_on_commit_callbacks
 ):
@@ -270,3 +289,87 @@ def test_german_dates_in_mails_read_uhr(event):
     )
     mails.deliver(registration_id=registration.pk, kind="confirm_address")
     assert "02.12.2026, 03:05 Uhr" in mail.outbox[-1].body
+
+
+def test_join_link_known_at_last_says_so_without_a_previous_link(
+    event, people, django_capture_on_commit_callbacks
+):
+    event.online_url = ""
+    event.save()
+
+    move(event, django_capture_on_commit_callbacks, online_url="https://zoom.example.org/j/999")
+
+    [message] = mail.outbox
+    assert "der bisherige Link" not in message.body
+    assert "der bisherige Link" not in message.alternatives[0][0]
+    assert "vorher: noch nicht bekannt" in message.body
+    assert "jetzt: ein neuer Link (siehe unten)" in message.body
+
+
+def test_join_link_replaced_says_the_previous_link(
+    event, people, django_capture_on_commit_callbacks
+):
+    move(event, django_capture_on_commit_callbacks, online_url="https://zoom.example.org/j/999")
+
+    assert "vorher: der bisherige Link" in mail.outbox[0].body
+
+
+def calendar_part(message):
+    """The text/calendar part of the mail as it is sent, with its MIME headers."""
+    sent = message_from_bytes(message.message().as_bytes(), policy=policy.default)
+    [part] = [part for part in sent.walk() if part.get_content_type() == "text/calendar"]
+    return part, Calendar.from_ical(part.get_content())
+
+
+def test_change_mail_is_an_invitation_update_for_the_registrant(
+    event, people, django_capture_on_commit_callbacks
+):
+    people["confirmed"].first_name, people["confirmed"].last_name = "Erika", "Muster"
+    people["confirmed"].save()
+    move(event, django_capture_on_commit_callbacks, location="Landtag NRW, Raum E3")
+
+    part, calendar = calendar_part(to("conf@example.org"))
+
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_param("method") == "REQUEST" == str(calendar["METHOD"])
+    assert part.get_param("charset") == "utf-8"
+    [entry] = calendar.walk("VEVENT")
+    attendee = entry["ATTENDEE"]
+    assert str(attendee) == "mailto:conf@example.org"
+    assert dict(attendee.params) == {
+        "CUTYPE": "INDIVIDUAL", "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "ACCEPTED",
+        "RSVP": "FALSE", "CN": "Erika Muster",
+    }
+    assert "mailto:" in str(entry["ORGANIZER"])
+    assert (str(entry["UID"]), entry["SEQUENCE"]) == (f"event-{event.pk}@127.0.0.1", 1)
+
+
+def test_cancellation_mail_is_an_invitation_cancel_without_typed_names(
+    event, people, django_capture_on_commit_callbacks
+):
+    move(event, django_capture_on_commit_callbacks, is_cancelled=True)
+
+    part, calendar = calendar_part(to("pend@example.org"))
+    waiting_part, waiting = calendar_part(to("wait@example.org"))
+
+    assert part.get_param("method") == "CANCEL" == str(calendar["METHOD"])
+    [entry] = calendar.walk("VEVENT")
+    assert str(entry["ATTENDEE"]) == "mailto:pend@example.org"
+    # Not confirmed: the name is anyone's typing, and stays out of the mail.
+    assert entry["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+    assert "CN" not in entry["ATTENDEE"].params
+    [waiting_entry] = waiting.walk("VEVENT")
+    assert waiting_part.get_param("method") == "CANCEL"
+    assert waiting_entry["ATTENDEE"].params["PARTSTAT"] == "TENTATIVE"
+
+
+def test_invitation_names_the_attendee_by_the_ascii_form_of_the_domain(
+    event, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(event=event, status=Status.CONFIRMED, email="anna@bücher.de")
+    move(event, django_capture_on_commit_callbacks, location="Landtag NRW")
+
+    _part, calendar = calendar_part(mail.outbox[0])
+
+    [entry] = calendar.walk("VEVENT")
+    assert str(entry["ATTENDEE"]) == "mailto:anna@xn--bcher-kva.de"

@@ -21,7 +21,7 @@ def local(value):
 
 @pytest.fixture
 def demo():
-    call_command("loaddemo", "--date", "2021-03-16", stdout=StringIO())
+    call_command("loaddemo", "--force", "--date", "2021-03-16", stdout=StringIO())
     event = Event.objects.get()
     event.capacity = 100
     event.save()

@@ -25,7 +25,12 @@ def event():
     event = EventFactory(capacity=10, title="Kommune der Zukunft")
     for status, count in [("confirmed", 3), ("pending", 2), ("waitlisted", 1), ("cancelled", 1)]:
         RegistrationFactory.create_batch(
-            count, event=event, status=status, question="Eine Frage?", last_name="Geheimname"
+            count,
+            event=event,
+            status=status,
+            question="Eine Frage?",
+            last_name="Geheimname",
+            email_confirmed_at=None if status == "pending" else timezone.now(),
         )
     ids = list(Registration.objects.filter(event=event).order_by("pk").values_list("pk", flat=True))
     # created_at is auto_now_add: spread the registrations over days afterwards.
@@ -66,7 +71,8 @@ def test_dashboard_shows_counts_seats_and_questions(client, superuser, event):
     assert tile(html, "Warteliste") == "1"
     assert tile(html, "Storniert") == "1"
     assert tile(html, "Freie Plätze von 10") == "5"
-    assert tile(html, r"Fragen \(0 ausgewählt\)") == "6"
+    # As the moderator's list counts: confirmed addresses, not cancelled.
+    assert tile(html, r"Fragen \(0 freigegeben\)") == "4"
     assert tile(html, r"Teilnahme \(nach der Veranstaltung\)") == "–"
 
 
@@ -122,7 +128,7 @@ def test_dashboard_for_participant_manager_has_tools(client, participant_manager
     assert f'method="post" action="{export}"' in html
     assert 'name="status" value="confirmed">Bestätigt (3)</button>' in html
     assert 'type="submit">Alle (7)</button>' in html
-    assert "Fragen an das Podium (6)" in html
+    assert "Fragen an das Podium (4)" in html
     assert "Als Vorlage kopieren" not in html
 
 
@@ -139,5 +145,27 @@ def test_dashboard_query_count_does_not_grow_with_registrations(client, superuse
     dashboard_queries = [
         q for q in many.captured_queries if "registrations_registration" in q["sql"]
     ]
-    assert len(dashboard_queries) <= 3
+    # Counts per status, the questions as the moderator's list counts them, seats, per day.
+    assert len(dashboard_queries) <= 4
     assert tile(html, "Bestätigt") == "43"
+
+
+def test_dashboard_keeps_the_chart_and_the_export_a_click_away(client, superuser, event):
+    client.force_login(superuser)
+
+    html = page(client, event)
+
+    chart = html.index("<summary>Anmeldungen pro Tag</summary>")
+    assert html.rindex('<details class="lt-more">', 0, chart) < chart < html.index("<svg", chart)
+    export = html.index("<summary>Teilnehmerliste exportieren</summary>")
+    assert html.rindex("<details", 0, export) < export < html.index('name="status"', export)
+
+
+def test_registration_list_shows_name_status_and_event_first(client, superuser, event):
+    client.force_login(superuser)
+
+    html = client.get(reverse("admin:registrations_registration_changelist")).content.decode()
+
+    columns = [html.index(f'class="sortable column-{name}') for name in
+               ("person", "status", "event", "email")]
+    assert columns == sorted(columns)

@@ -2,10 +2,11 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations import mails, tasks
+from registrations import mails, outreach, tasks
 from registrations.models import MessageDelivery, RegistrantMessage, Registration
 from tests.factories import EventFactory, RegistrationFactory
 
@@ -103,6 +104,55 @@ def test_join_link_for_unconfirmed_groups_is_refused(client, participant_manager
                 action="send").content.decode()
     assert "Der Zugangslink ist nur für bestätigte Personen" in html
     assert mail.outbox == []
+
+
+MISSING = "Die Veranstaltung hat noch keinen Zugangslink, {join_link} bliebe also leer."
+
+
+def test_preview_warns_when_the_event_has_no_join_link_yet(client, participant_manager, event):
+    event.online_url = ""
+    event.save()
+    client.force_login(participant_manager)
+
+    html = post(client, event, ["confirmed"], body="Ihr Zugangslink: {join_link}").content.decode()
+
+    assert MISSING in html
+    assert "Ihr Zugangslink: \n" in html or "Ihr Zugangslink:\n" in html
+    assert "An 2 Personen senden" not in html
+    assert RegistrantMessage.objects.count() == 0
+
+
+def test_sending_waits_until_the_join_link_is_set(
+    client, participant_manager, event, django_capture_on_commit_callbacks
+):
+    event.online_url = ""
+    event.save()
+    client.force_login(participant_manager)
+
+    refused = post(client, event, ["confirmed"], body="Link: {join_link}", action="send")
+    event.online_url = JOIN_URL
+    event.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = post(client, event, ["confirmed"], body="Link: {join_link}", action="send")
+
+    assert refused.status_code == 200
+    assert MISSING in refused.content.decode()
+    assert sent.status_code == 302
+    assert RegistrantMessage.objects.count() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["clara@example.org", "conrad@example.org"]
+    assert all(f"Link: {JOIN_URL}" in m.body for m in mail.outbox)
+
+
+def test_service_refuses_a_join_link_it_cannot_fill(participant_manager, event):
+    event.is_cancelled = True
+    event.save()
+
+    with pytest.raises(ValidationError, match="noch keinen Zugangslink"):
+        outreach.send_message(
+            event=event, sender=participant_manager, subject="Hallo", body="{join_link}",
+            audiences=["confirmed"],
+        )
+    assert RegistrantMessage.objects.count() == 0
 
 
 @pytest.mark.parametrize("body", ["{registration.token}", "{0}", "{first_name.__class__}", "{}"])

@@ -61,14 +61,13 @@ def test_editor_cannot_post_question_flags_or_upload(client, editor, event):
     registration = Registration.objects.get()
     urls = tool_urls(event)
 
-    flag = client.post(
-        urls["questions"], {"registration": registration.pk, "flag": "selected", "value": "1"}
-    )
+    question = registration.panel_questions.get()
+    flag = client.post(urls["questions"], {"question": question.pk, "action": "release"})
     upload = client.post(urls["attendance"], {})
 
     assert (flag.status_code, upload.status_code) == (403, 403)
-    registration.refresh_from_db()
-    assert not registration.question_selected
+    question.refresh_from_db()
+    assert not question.is_released
 
 
 @pytest.mark.parametrize(
@@ -120,11 +119,11 @@ def test_moderator_with_view_only_sees_questions_without_buttons(client, staff_u
     html = client.get(tool_urls(event)["questions"]).content.decode()
     post = client.post(
         tool_urls(event)["questions"],
-        {"registration": registration.pk, "flag": "selected", "value": "1"},
+        {"question": registration.panel_questions.get().pk, "action": "release"},
     )
 
     assert "Geheime Frage?" in html
-    assert "Für das Podium auswählen" not in html
+    assert "Freigeben" not in html
     assert post.status_code == 403
 
 

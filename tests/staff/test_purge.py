@@ -83,6 +83,19 @@ def test_purge_days_option(old_event):
     assert Registration.objects.filter(purged_at__isnull=False).count() == 2
 
 
+@pytest.mark.parametrize(("ended_ago", "purged"), [(-1, False), (1, True)])
+def test_purge_takes_an_event_from_the_second_its_retention_ends(settings, ended_ago, purged):
+    now = timezone.now()
+    ends = now - settings.PERSONAL_DATA_RETENTION_DAYS * DAYS - datetime.timedelta(
+        seconds=ended_ago
+    )
+    event = EventFactory(starts_at=ends - datetime.timedelta(hours=2), ends_at=ends)
+    RegistrationFactory(event=event)
+
+    assert list(retention.events_to_purge(now=now)) == ([event] if purged else [])
+    assert list(retention.events_to_purge(now=now, days=29)) == [event]
+
+
 def test_purge_again_does_nothing_and_logs_nothing(old_event):
     purge()
     output = purge()

@@ -1,6 +1,8 @@
 """Load the seed event (LandtagsTalk of 27.04.2021) with its agenda and speakers, published.
 
-Idempotent: running it again with the same date changes nothing.
+Idempotent: running it again with the same date changes nothing. It is for trying the app
+out: with debug off (production) it refuses unless given --force, since it publishes the
+demo event on the live site.
 """
 
 import datetime
@@ -28,9 +30,19 @@ class Command(BaseCommand):
             default=demo.DATE,
             help="Day of the event as YYYY-MM-DD (default: its real date, %(default)s).",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load it also with debug off, i.e. publish the demo event on this site.",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "loaddemo publishes a demo event; it is for trying LandtagsTalk out. "
+                "With DJANGO_DEBUG off it refuses unless given --force."
+            )
         try:
             day = datetime.date.fromisoformat(options["date"])
         except ValueError as error:

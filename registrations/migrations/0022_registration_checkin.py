@@ -18,7 +18,7 @@ def give_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0013_access_request_mailed"),
+        ("registrations", "0021_access_request_mailed"),
     ]
 
     operations = [

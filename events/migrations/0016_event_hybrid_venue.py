@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0011_privacy_notice_client_hash'),
+        ('events', '0015_event_questions_moderated'),
     ]
 
     operations = [

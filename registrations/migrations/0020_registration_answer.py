@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0013_registration_question'),
-        ('registrations', '0011_registration_mode'),
+        ('events', '0017_registration_question'),
+        ('registrations', '0019_registration_mode'),
     ]
 
     operations = [

@@ -11,8 +11,8 @@ def in_the_hall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0010_cache_table'),
-        ('events', '0012_event_hybrid_venue'),
+        ('registrations', '0018_bounces_and_failed_mails'),
+        ('events', '0016_event_hybrid_venue'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0012_registration_answer'),
+        ('registrations', '0020_registration_answer'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0013_registration_question'),
+        ('events', '0017_registration_question'),
     ]
 
     operations = [

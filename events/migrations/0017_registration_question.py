@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0012_event_hybrid_venue'),
+        ('events', '0016_event_hybrid_venue'),
     ]
 
     operations = [
