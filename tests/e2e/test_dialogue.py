@@ -102,3 +102,24 @@ def test_subscribe_form_with_errors_has_no_axe_violations(live_server, check_pag
         page.get_by_role("alert").first.wait_for()
 
     assert check_page("/subscribe/", before_check=submit_empty) == []
+
+
+def test_the_wall_refreshes_itself_and_can_be_paused(dialogue, browser, live_server, client,
+                                                     admin_user):
+    event, (anna, bernd) = dialogue
+    client.force_login(admin_user)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="de-DE")
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                          "url": live_server.url}])
+    page = context.new_page()
+    page.goto(live_server.url + reverse(
+        "admin:registrations_registration_event_questions_wall", args=[event.pk]
+    ))
+    assert page.locator(".count").first.inner_text() == "1"
+
+    questions.vote(registration=anna, question_id=bernd.panel_questions.get().pk)
+
+    page.locator(".count", has_text="1").nth(1).wait_for(timeout=25_000)
+    page.get_by_role("button", name="Anhalten").click()
+    assert page.get_by_role("button", name="Anhalten").get_attribute("aria-pressed") == "true"
+    context.close()

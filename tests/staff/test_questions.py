@@ -211,7 +211,8 @@ def test_wall_shows_released_open_questions_by_votes_without_names(
     assert "Wie weit ist das OZG?" not in html  # not released
     assert "Beantwortet?" not in html and "Versteckt?" not in html
     assert "Neueste" not in html and "Köln" not in html
-    assert '<meta http-equiv="refresh" content="15">' in html
+    assert 'data-refresh-seconds="15"' in html and "js/questions-wall.js" in html
+    assert 'http-equiv="refresh"' not in html  # WCAG 2.2.1: a script that pauses
     assert "css/questions-wall.css" in html
     assert "no-store" in response["Cache-Control"]
 
