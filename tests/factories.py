@@ -17,7 +17,13 @@ class EventFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"LandtagsTalk {n}")
     slug = factory.Sequence(lambda n: f"landtagstalk-{n}")
     organiser = "SPD-Fraktion im Landtag NRW"
-    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+    # At 18:00 Berlin time two weeks ahead, whenever the suite runs: an event starting late
+    # in the evening would run past midnight, where the agenda's times of day roll over.
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.localtime() + datetime.timedelta(days=14)).replace(
+            hour=18, minute=0, second=0, microsecond=0
+        )
+    )
     ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=2))
     location = "Zoom-Konferenz"
     online_url = "https://zoom.example.org/j/123456789"
