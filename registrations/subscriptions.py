@@ -13,7 +13,6 @@ become published (connected in ``RegistrationsConfig.ready``).
 """
 
 import logging
-import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,7 +27,7 @@ from django_tasks import task
 
 from events.models import Event
 
-from . import mails
+from . import mails, tasks
 from .models import SeriesAnnouncement, SeriesNotice, SeriesSubscription, normalise_email
 
 logger = logging.getLogger(__name__)
@@ -196,19 +195,13 @@ def send_series_notices(*, event_id: int) -> int:
 @task()
 def send_series_notice(*, subscription_id: int, event_id: int, attempt: int = 1) -> bool:
     """Mail one subscriber about a new event, unless they have had that mail."""
-    from . import tasks
-
-    try:
-        return _send_series_notice(subscription_id, event_id)
-    except (smtplib.SMTPException, OSError) as error:
-        tasks._retry_later(
-            send_series_notice, error, attempt=attempt,
-            subscription_id=subscription_id, event_id=event_id,
-        )
-        raise
+    return tasks._send(
+        send_series_notice, _send_series_notice,
+        attempt=attempt, subscription_id=subscription_id, event_id=event_id,
+    )
 
 
-def _send_series_notice(subscription_id, event_id):
+def _send_series_notice(*, subscription_id, event_id):
     with transaction.atomic():
         subscription = (
             SeriesSubscription.objects.select_for_update().filter(pk=subscription_id).first()
