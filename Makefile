@@ -24,8 +24,11 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py createlocaladmin
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The suite runs in one process per core (pytest-xdist), each with its own test database.
+TEST_WORKERS ?= auto
+
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,7 +5,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -14,7 +13,7 @@ from events.models import Event
 from registrations import services
 from tests.factories import EventFactory
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+from . import axe
 
 
 @pytest.fixture
@@ -26,20 +25,22 @@ def demo_event(settings, live_server):
 
 @pytest.fixture
 def check_page(browser, live_server):
-    axe = Axe()
+    """The axe violations of a public page. One page per width and language serves them all,
+    without the cookies of the page before."""
+    pages = {}
 
     def check(path, *, width=1280, language="de-DE", before_check=None):
-        page = browser.new_page(viewport={"width": width, "height": 900}, locale=language)
+        if (width, language) not in pages:
+            context = axe.new_context(
+                browser, viewport={"width": width, "height": 900}, locale=language
+            )
+            pages[width, language] = context.new_page()
+        page = pages[width, language]
+        page.context.clear_cookies()
         page.goto(live_server.url + path)
         if before_check:
             before_check(page)
-        results = axe.run(page, options=WCAG_AA)
-        violations = [
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-            for v in results.response["violations"]
-        ]
-        page.close()
-        return violations
+        return axe.violations(page)
 
     return check
 

@@ -112,14 +112,16 @@ def test_the_wall_refreshes_itself_and_can_be_paused(dialogue, browser, live_ser
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                           "url": live_server.url}])
     page = context.new_page()
+    page.clock.install()  # the page's timers run when the test says, not in real time
     page.goto(live_server.url + reverse(
         "admin:registrations_registration_event_questions_wall", args=[event.pk]
     ))
     assert page.locator(".count").first.inner_text() == "1"
 
     questions.vote(registration=anna, question_id=bernd.panel_questions.get().pk)
+    page.clock.run_for(15_000)  # the wall fetches itself again every 15 seconds
 
-    page.locator(".count", has_text="1").nth(1).wait_for(timeout=25_000)
+    page.locator(".count", has_text="1").nth(1).wait_for()
     page.get_by_role("button", name="Anhalten").click()
     assert page.get_by_role("button", name="Anhalten").get_attribute("aria-pressed") == "true"
     context.close()

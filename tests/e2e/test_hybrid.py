@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from registrations import services
 from registrations.models import Registration
 from tests.factories import EventFactory, RegistrationFactory
 
-from .test_accessibility import WCAG_AA
+from . import axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,21 +38,18 @@ def hybrid(settings, live_server):
 
 
 def violations(browser, url, *, width, name, cookies=(), before_check=None):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="de-DE")
+    context = axe.new_context(browser, viewport={"width": width, "height": 900}, locale="de-DE")
     context.add_cookies(list(cookies))
     page = context.new_page()
     response = page.goto(url)
     assert response.status == 200, url
     if before_check:
         before_check(page)
-    results = Axe().run(page, options=WCAG_AA)
+    found = axe.violations(page, targets=5)
     if SCREENSHOTS:
         page.screenshot(path=str(Path(SCREENSHOTS, f"{name}-{width}.png")), full_page=True)
     context.close()
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-    ]
+    return found
 
 
 @pytest.mark.parametrize("width", [375, 1280])

@@ -56,12 +56,9 @@ def send_all_mails():
     event_services.update_event(event=event, changes={"is_cancelled": True})
 
 
-def width_of(browser, content):
-    page = browser.new_page(viewport={"width": PHONE, "height": 640})
+def width_of(page, content):
     page.set_content(content)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    page.close()
-    return width
+    return page.evaluate("document.documentElement.scrollWidth")
 
 
 @pytest.fixture
@@ -74,10 +71,11 @@ def sent(django_capture_on_commit_callbacks):
 
 
 def test_every_mail_fits_a_phone_of_320_px(sent, browser):
+    page = browser.new_page(viewport={"width": PHONE, "height": 640})
     widths = {
         message.subject.split(":")[0]: (
-            width_of(browser, message.alternatives[0][0]),
-            width_of(browser, TEXT_PAGE.format(html.escape(message.body))),
+            width_of(page, message.alternatives[0][0]),
+            width_of(page, TEXT_PAGE.format(html.escape(message.body))),
         )
         for message in sent
     }

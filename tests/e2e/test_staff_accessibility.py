@@ -3,7 +3,6 @@
 from io import StringIO
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
@@ -13,7 +12,7 @@ from events.models import Event, LegalPage
 from registrations.models import Registration
 from tests.factories import RegistrationFactory
 
-from .test_accessibility import WCAG_AA
+from . import axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,26 +28,26 @@ def demo_event(live_server, settings):
 
 @pytest.fixture
 def check_staff_page(browser, live_server, client):
-    axe = Axe()
+    """The axe violations of an admin page seen by ``user``; one page per user and width."""
+    pages = {}
 
     def check(user, path, *, before_check=None, width=1280):
-        client.force_login(user)
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="de-DE")
-        context.add_cookies(
-            [{"name": "sessionid", "value": client.cookies["sessionid"].value,
-              "url": live_server.url}]
-        )
-        page = context.new_page()
+        if (user.pk, width) not in pages:
+            client.force_login(user)
+            context = axe.new_context(
+                browser, viewport={"width": width, "height": 900}, locale="de-DE"
+            )
+            context.add_cookies(
+                [{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                  "url": live_server.url}]
+            )
+            pages[user.pk, width] = context.new_page()
+        page = pages[user.pk, width]
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         if before_check:
             before_check(page)
-        results = axe.run(page, options=WCAG_AA)
-        context.close()
-        return [
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-            for v in results.response["violations"]
-        ]
+        return axe.violations(page, targets=5)
 
     return check
 

@@ -32,8 +32,11 @@ def serve_and_log(processes, **env):
     assert browser.get(f"/r/{registration.token}/typo/")[0] == 404
     assert browser.get("/healthz")[0] == 200
     assert browser.request("POST", f"/r/{registration.token}/confirm/")[0] == 403
+    # gunicorn writes an access line after the answer is sent: wait for the last one too.
     output = wait_until(
-        lambda: (text := processes.output(server)).count("/r/…/") >= 4 and text,
+        lambda: (text := processes.output(server)).count("/r/…/") >= 4
+        and "POST /r/…/confirm/ HTTP/1.1" in text
+        and text,
         timeout=10,
         message="the log lines",
     )
