@@ -25,10 +25,12 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The suite runs in one process per core (pytest-xdist), each with its own test database.
+# Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: otherwise every worker
+# rewrites the asserts of every test module again, at each run.
 TEST_WORKERS ?= auto
 
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
