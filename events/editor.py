@@ -354,6 +354,7 @@ class SlotSpeakerInline(BoundedInline):
     autocomplete_fields = ["speaker"]
     sortable_field_name = "order"
     sortable_excludes = ["role"]
+    fieldset_template = "admin/events/slotspeaker/fieldset.html"
     fieldsets = [
         (None, {"fields": [("speaker", "role"), "order"]}),
         (

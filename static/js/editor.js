@@ -1,5 +1,6 @@
 /* The editor's page: move agenda slots and people by keyboard, and prefill a new slot's start.
-   Loaded after django-nested-admin, whose updatePositions() renumbers the order fields. */
+   Loaded after django-nested-admin, whose updatePositions() renumbers the order fields.
+   Its templates have no blocks: the move buttons and the words of its links are set here. */
 "use strict";
 (function () {
   function forms(group) {
@@ -24,6 +25,49 @@
   function label(form) {
     const heading = form.querySelector(":scope > h3 .inline_label");
     return heading ? heading.textContent.trim() : "";
+  }
+
+  function moveButton(form, direction) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "lt-move__button";
+    button.dataset.move = direction;
+    button.textContent = say(direction);
+    if (form.classList.contains("has_original")) {
+      button.setAttribute("aria-label", say(direction) + ": " + label(form));
+    }
+    return button;
+  }
+
+  /* Move buttons in the heading of each item of a sorted inline, the empty item that
+     nested-admin copies included. nested-admin's links get the words of Django's own inlines
+     (its template has a bare "Remove" and title-cases "Add another …"), and "#" as there: a
+     middle click on its javascript: links breaks the CSP, and it prevents only a plain click. */
+  function dress(group) {
+    const data = JSON.parse(group.dataset.inlineFormset);
+    const own = function (selector) {
+      return Array.from(group.querySelectorAll(selector)).filter(function (el) {
+        return el.closest(".djn-group") === group;
+      });
+    };
+    const words = [[".djn-add-handler", data.options.addText],
+      [".djn-remove-handler", data.options.deleteText]];
+    words.forEach(function ([selector, text]) {
+      own(selector).forEach(function (link) {
+        link.textContent = text;
+        link.setAttribute("href", "#");
+      });
+    });
+    if (!data.nestedOptions.sortableFieldName) {
+      return;
+    }
+    own(".djn-inline-form > h3").forEach(function (heading) {
+      const form = heading.parentElement;
+      const buttons = document.createElement("span");
+      buttons.className = "lt-move";
+      buttons.append(moveButton(form, "up"), moveButton(form, "down"));
+      heading.querySelector(".inline_label").after(" ", buttons);
+    });
   }
 
   document.addEventListener("click", function (event) {
@@ -104,6 +148,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".djn-group[data-inline-formset]").forEach(dress);
     window.setTimeout(function () { nameAutocompletes(document); }, 0);
   });
   window.addEventListener("load", function () { nameAutocompletes(document); });

@@ -211,3 +211,24 @@ def test_people_in_a_slot_are_reordered_by_dragging(browser, live_server, client
 
     assert [r.speaker.name for r in panel.roles.all()] == REORDERED_PANEL
     assert violations == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_add_and_remove_links_read_german_and_break_no_csp(browser, live_server, client, editor):
+    _, page, violations = demo_editor_page(browser, live_server, client, editor)
+    people = ".djn-inline-form[data-inline-model='events-slotspeaker']:not(.djn-empty-form)"
+
+    page.get_by_role("link", name="Programmpunkt hinzufügen", exact=True).click()
+    slot = slot_forms(page).last
+    add_person = slot.get_by_role("link", name="Mitwirkende Person hinzufügen", exact=True)
+    add_person.click()
+    added = slot.locator(people).count()
+    # nested-admin prevents the default of a click only; a middle click follows the link.
+    add_person.click(button="middle")
+    slot.locator(people).get_by_role("link", name="Entfernen", exact=True).click()
+    questions = page.get_by_role("link", name="Frage im Anmeldeformular hinzufügen", exact=True)
+
+    assert (added, slot.locator(people).count()) == (1, 0)
+    assert questions.is_visible()
+    assert violations == []
+    page.context.close()
