@@ -191,21 +191,30 @@ def mark_stale_on_commit(event=None):
 FRAGMENT_SECONDS = 300
 
 
-def event_fragment(request, event, name, build):
-    """``build()``, the part ``name`` of ``event``'s pages, kept under the event's version.
+def fragment_key(request, event):
+    """What the fragments of ``event``'s pages are kept under: its content version and the
+    language. A change of the event, or of anything ``STALE_MODELS`` holds, gives a new key.
 
     For pages the page cache cannot serve too (a cookie, a miss). A request with a
     session (staff) reads the version from the shared cache: it sees a change at once.
     """
     scopes = [EVERYTHING, event_scope(event.slug)]
-    if public_view(request) is None:
+    if not without_session(request):
         versions = ContentVersions.read(scopes)
         versions = [versions[scope] for scope in scopes]
     else:
         versions = VERSIONS.get(scopes)
-    raw = f"{'.'.join(versions)}|{get_language()}|{event.pk}|{name}"
-    key = "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
-    return pages().get_or_set(key, build, FRAGMENT_SECONDS)
+    return f"{'.'.join(versions)}|{get_language()}|{event.pk}"
+
+
+def event_fragment(key, name, build):
+    """``build()``, the part ``name`` of an event's pages, kept under ``fragment_key``.
+
+    ``name`` tells apart what else a part depends on (the registration state, say): what
+    ``build`` reads must be the event's rows, the language or ``name``, never the request.
+    """
+    digest = hashlib.sha256(f"{key}|{name}".encode()).hexdigest()
+    return pages().get_or_set(f"fragment:{digest}", build, FRAGMENT_SECONDS)
 
 
 def _events_of(instance):
@@ -298,12 +307,18 @@ class PageEntries(LocMemCache):
 _gzip = GZipMiddleware(lambda request: None)
 
 
+def without_session(request):
+    """Whether ``request`` is a GET with no cookie but the CSRF and language ones: its
+    answer holds nothing personal (no session, no pending message)."""
+    return request.method == "GET" and set(request.COOKIES) <= {
+        settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME
+    }
+
+
 def public_view(request):
     """The name and arguments of the public view ``request`` asks for, or None when its
     answer may be personal (a session, a pending message) or is not a kept page."""
-    if request.method != "GET" or not set(request.COOKIES) <= {
-        settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME
-    }:
+    if not without_session(request):
         return None
     try:
         match = resolve(request.path_info)
