@@ -3,14 +3,15 @@
     python benchmarks/pages.py [--database-url URL] [--seconds 10] [--connections 16]
 
 /healthz (one trivial query, no template) is the floor; the ratio event page / healthz
-shows what rendering the page costs. Target: at least 0.8. --no-page-cache shows the
-pages as rendered on every request.
+shows what the page costs. Targets (issue 16): at least 1.0 from the page cache, at least
+0.25 with --no-page-cache, which shows the pages as rendered on every request.
 """
 
 
 from harness import argument_parser, demo_slug, describe, gunicorns, log, reset_database, wrk
 
 HERE = __import__("pathlib").Path(__file__).resolve().parent
+CACHED_TARGET, RENDERED_TARGET = 1.0, 0.25
 
 
 def main():
@@ -32,9 +33,10 @@ def main():
                 script=HERE / "status.lua",
             )
             log(f"{name:12} {describe(results[name])}")
+    target = RENDERED_TARGET if options.no_page_cache else CACHED_TARGET
     for name in ("event page", "start page"):
         ratio = results[name]["rps"] / results["/healthz"]["rps"]
-        log(f"{name} / healthz = {ratio:.2f} (target >= 0.8)")
+        log(f"{name} / healthz = {ratio:.2f} (target >= {target})")
 
 
 if __name__ == "__main__":
