@@ -45,6 +45,9 @@ class EventListView(ListView):
         context["past_events"] = past_events = list(page.object_list)
         context["upcoming_events"] = upcoming = list(context["upcoming_events"])
         context["query"] = self.query
+        # The cards are kept under this key, each with its state (events/event_list.html).
+        context["fragment_key"] = page_cache.fragment_key(self.request)
+        context["fragment_seconds"] = page_cache.FRAGMENT_SECONDS
         for event in upcoming:
             event.state = selectors.registration_state(event, now=self.now)
         if self.query:

@@ -191,20 +191,21 @@ def mark_stale_on_commit(event=None):
 FRAGMENT_SECONDS = 300
 
 
-def fragment_key(request, event):
-    """What the fragments of ``event``'s pages are kept under: its content version and the
-    language. A change of the event, or of anything ``STALE_MODELS`` holds, gives a new key.
+def fragment_key(request, event=None):
+    """What the fragments of ``event``'s pages (without one: of the lists) are kept under:
+    the content version and the language. A change of the event, or of anything
+    ``STALE_MODELS`` holds, gives a new key.
 
     For pages the page cache cannot serve too (a cookie, a miss). A request with a
     session (staff) reads the version from the shared cache: it sees a change at once.
     """
-    scopes = [EVERYTHING, event_scope(event.slug)]
+    scopes = [EVERYTHING, LISTS if event is None else event_scope(event.slug)]
     if not without_session(request):
         versions = ContentVersions.read(scopes)
         versions = [versions[scope] for scope in scopes]
     else:
         versions = VERSIONS.get(scopes)
-    return f"{'.'.join(versions)}|{get_language()}|{event.pk}"
+    return f"{'.'.join(versions)}|{get_language()}|{LISTS if event is None else event.pk}"
 
 
 def event_fragment(key, name, build):

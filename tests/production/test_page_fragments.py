@@ -147,3 +147,29 @@ def test_page_with_its_parts_kept_costs_one_query(client, django_assert_num_quer
 
     assert again == first and "Begrüßung" in again
     assert ("Folien" in again) is past
+
+
+def test_start_page_cards_show_a_change_and_the_seats_left_at_once(client):
+    event = EventFactory(title="Alter Titel", capacity=10)
+    assert "Freie Plätze: 10" in get(client, "/")
+
+    services.register(event=event, first_name="A", last_name="M", email="a@example.org")
+    registered = get(client, "/")
+    event.title = "Neuer Titel"
+    event.save()
+    changed = get(client, "/")
+
+    assert "Freie Plätze: 9" in registered and "Freie Plätze: 10" not in registered
+    assert "Neuer Titel" in changed and "Alter Titel" not in changed
+
+
+def test_start_page_cards_keep_to_their_language_and_to_the_search(client):
+    EventFactory(title="Kommune der Zukunft", capacity=10)
+    german = get(client, "/")
+
+    english = get(client, "/", QUERY_STRING="lang=en")
+    found = get(client, "/", QUERY_STRING="q=Kommune")
+
+    assert "Anmeldung offen" in german and "Registration open" not in german
+    assert "Registration open" in english and "Anmeldung offen" not in english
+    assert "<mark>Kommune</mark> der Zukunft" in found
