@@ -16,6 +16,14 @@ full or back; the pages that show the number of seats left (``SEAT_VIEWS``) are 
 most ``SEAT_SECONDS``, so that number is at most a few seconds old. The form answers
 from the database, exactly.
 
+A page rendered all the same (a miss, a session, ``PAGE_CACHE_SECONDS=0``) is put
+together from kept parts: those of the event page and the start page under
+``fragment_key`` (the same versions, and the language), with the registration state or
+the time where a part shows them (``event_fragment`` in the views, ``{% cache %}`` in
+their templates); the footer and asset links of ``base.html`` per language. What a part
+shows comes from the rows and the language, never from the request: no session, no
+CSRF token, no name.
+
 Only these responses are kept: GET of a view in ``CACHED_VIEWS``, no cookie in the
 request but the CSRF and language cookies, status 200, no cookie set and no
 ``Vary: Cookie`` in the answer. A page with a form uses the CSRF token, which adds
