@@ -220,21 +220,13 @@ def busy_cpu_seconds():
 
 def app_cpu_seconds(port, database_url):
     """CPU seconds spent so far by each process of the gunicorn on ``port`` and by the
-    database's client backends, by pid.
+    database's client backends (none with SQLite: it runs inside gunicorn), by pid.
 
     Only this app's processes: steadier than the machine's figure when other work
     shares the cores. Take the difference of two readings with ``cpu_spent``.
     """
     session = GUNICORN_PIDS[port]
-    name = database_url.rsplit("/", 1)[1]
-    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-    query = (
-        "SELECT pid FROM pg_stat_activity "
-        f"WHERE datname = '{name}' AND backend_type = 'client backend'"
-    )
-    backends = subprocess.run(
-        ["psql", admin_url, "-Atc", query], check=True, capture_output=True, text=True,
-    ).stdout.split()
+    backends = [] if database_url.startswith("sqlite") else database_backends(database_url)
     seconds = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -248,6 +240,19 @@ def app_cpu_seconds(port, database_url):
             ticks = int(fields[11]) + int(fields[12])
             seconds[entry.name] = ticks / os.sysconf("SC_CLK_TCK")
     return seconds
+
+
+def database_backends(database_url):
+    """The pids of PostgreSQL's client backends of the benchmark database."""
+    name = database_url.rsplit("/", 1)[1]
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    query = (
+        "SELECT pid FROM pg_stat_activity "
+        f"WHERE datname = '{name}' AND backend_type = 'client backend'"
+    )
+    return subprocess.run(
+        ["psql", admin_url, "-Atc", query], check=True, capture_output=True, text=True,
+    ).stdout.split()
 
 
 def cpu_spent(before, after):

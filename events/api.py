@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 
-from landtagstalk import errors
+from landtagstalk import errors, page_cache
 from registrations import selectors
 
 from . import search
@@ -60,9 +60,10 @@ class PublicAPI(NinjaAPI):
 
 
 def public_json(request, response):
-    """Readable from any origin, cacheable, answered with 304 when the client has it."""
+    """Readable from any origin, cacheable as long as a page (a change shows everywhere
+    within 2 seconds), answered with 304 when the client has it."""
     if request.method in ("GET", "HEAD") and response.status_code == 200:
-        response["Cache-Control"] = "public, max-age=60"
+        response["Cache-Control"] = f"public, max-age={page_cache.MAX_AGE_SECONDS}"
         set_response_etag(response)
         patch_vary_headers(response, ["Accept-Language"])
         response = get_conditional_response(request, etag=response["ETag"], response=response)

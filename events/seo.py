@@ -7,12 +7,13 @@ same with ``?lang=en`` (``LanguageParameterMiddleware``), so each has its own ad
 for ``hreflang``.
 """
 
+import functools
 import json
 import re
 from dataclasses import replace
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -77,10 +78,19 @@ def links(request):
             (code, language_url(request.path, code)) for code, _ in settings.LANGUAGES
         ],
         "x_default_url": absolute_url(request.path),
+        **site_links(get_script_prefix(), settings.SITE_URL, get_urlconf()),
+        "path_without_language": path_without_language(request),
+    }
+
+
+@functools.lru_cache(maxsize=8)
+def site_links(script_prefix, site_url, urlconf):
+    """The addresses every page links, the same for every request: reversed once for each
+    prefix, ``SITE_URL`` and URLconf (the arguments are the key; ``reverse`` reads them)."""
+    return {
         "home_url": absolute_url(reverse("events:list")),
         "feed_url": reverse("events:feed"),
         "webcal_url": webcal_url(reverse("events:calendar_feed")),
-        "path_without_language": path_without_language(request),
     }
 
 

@@ -45,6 +45,9 @@ class EventListView(ListView):
         context["past_events"] = past_events = list(page.object_list)
         context["upcoming_events"] = upcoming = list(context["upcoming_events"])
         context["query"] = self.query
+        # The cards are kept under this key, each with its state (events/event_list.html).
+        context["fragment_key"] = page_cache.fragment_key(self.request)
+        context["fragment_seconds"] = page_cache.FRAGMENT_SECONDS
         for event in upcoming:
             event.state = selectors.registration_state(event, now=self.now)
         if self.query:
@@ -76,25 +79,35 @@ class EventDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        parts = page_cache.event_fragment(
-            self.request, self.object, "detail", lambda: agenda_and_speakers(self.object)
-        )
+        event = self.object
+        # The template keeps its parts under this key too, with the state or the time
+        # where they show them (events/event_detail.html).
+        context["fragment_key"] = key = page_cache.fragment_key(self.request, event)
+        context["fragment_seconds"] = page_cache.FRAGMENT_SECONDS
+        parts = page_cache.event_fragment(key, "detail", lambda: agenda_and_speakers(event))
         context["agenda_and_speakers"] = parts["html"]
-        context["state"] = state = selectors.registration_state(self.object)
-        context["preview"] = not self.object.is_published
-        context["access_services"] = access_needs.booked_labels(self.object)
+        context["state"] = state = selectors.registration_state(event)
+        context["preview"] = not event.is_published
+        context["access_services"] = access_needs.booked_labels(event)
         context["share_image_url"] = image_url = parts["image_url"]
-        context["json_ld"] = seo.json_ld_script(
-            seo.event_json_ld(
-                self.object,
-                state=state,
-                image_url=image_url,
-                language=seo.page_language(self.request),
-                performers=parts["performers"],
-            )
+        language = seo.page_language(self.request)
+        context["json_ld"] = page_cache.event_fragment(
+            key,
+            f"json-ld|{language}|{state.key}",
+            lambda: seo.json_ld_script(
+                seo.event_json_ld(
+                    event,
+                    state=state,
+                    image_url=image_url,
+                    language=language,
+                    performers=parts["performers"],
+                )
+            ),
         )
-        if self.object.is_over():
-            context["documents"] = list(self.object.documents.all())
+        context["is_over"] = event.is_over()
+        if context["is_over"]:
+            # Read only when the main column is not kept.
+            context["documents"] = event.documents.all()
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -16,6 +16,14 @@ full or back; the pages that show the number of seats left (``SEAT_VIEWS``) are 
 most ``SEAT_SECONDS``, so that number is at most a few seconds old. The form answers
 from the database, exactly.
 
+A page rendered all the same (a miss, a session, ``PAGE_CACHE_SECONDS=0``) is put
+together from kept parts: those of the event page and the start page under
+``fragment_key`` (the same versions, and the language), with the registration state or
+the time where a part shows them (``event_fragment`` in the views, ``{% cache %}`` in
+their templates); the footer and asset links of ``base.html`` per language. What a part
+shows comes from the rows and the language, never from the request: no session, no
+CSRF token, no name.
+
 Only these responses are kept: GET of a view in ``CACHED_VIEWS``, no cookie in the
 request but the CSRF and language cookies, status 200, no cookie set and no
 ``Vary: Cookie`` in the answer. A page with a form uses the CSRF token, which adds
@@ -191,21 +199,31 @@ def mark_stale_on_commit(event=None):
 FRAGMENT_SECONDS = 300
 
 
-def event_fragment(request, event, name, build):
-    """``build()``, the part ``name`` of ``event``'s pages, kept under the event's version.
+def fragment_key(request, event=None):
+    """What the fragments of ``event``'s pages (without one: of the lists) are kept under:
+    the content version and the language. A change of the event, or of anything
+    ``STALE_MODELS`` holds, gives a new key.
 
     For pages the page cache cannot serve too (a cookie, a miss). A request with a
     session (staff) reads the version from the shared cache: it sees a change at once.
     """
-    scopes = [EVERYTHING, event_scope(event.slug)]
-    if public_view(request) is None:
+    scopes = [EVERYTHING, LISTS if event is None else event_scope(event.slug)]
+    if not without_session(request):
         versions = ContentVersions.read(scopes)
         versions = [versions[scope] for scope in scopes]
     else:
         versions = VERSIONS.get(scopes)
-    raw = f"{'.'.join(versions)}|{get_language()}|{event.pk}|{name}"
-    key = "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
-    return pages().get_or_set(key, build, FRAGMENT_SECONDS)
+    return f"{'.'.join(versions)}|{get_language()}|{LISTS if event is None else event.pk}"
+
+
+def event_fragment(key, name, build):
+    """``build()``, the part ``name`` of an event's pages, kept under ``fragment_key``.
+
+    ``name`` tells apart what else a part depends on (the registration state, say): what
+    ``build`` reads must be the event's rows, the language or ``name``, never the request.
+    """
+    digest = hashlib.sha256(f"{key}|{name}".encode()).hexdigest()
+    return pages().get_or_set(f"fragment:{digest}", build, FRAGMENT_SECONDS)
 
 
 def _events_of(instance):
@@ -298,12 +316,18 @@ class PageEntries(LocMemCache):
 _gzip = GZipMiddleware(lambda request: None)
 
 
+def without_session(request):
+    """Whether ``request`` is a GET with no cookie but the CSRF and language ones: its
+    answer holds nothing personal (no session, no pending message)."""
+    return request.method == "GET" and set(request.COOKIES) <= {
+        settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME
+    }
+
+
 def public_view(request):
     """The name and arguments of the public view ``request`` asks for, or None when its
     answer may be personal (a session, a pending message) or is not a kept page."""
-    if request.method != "GET" or not set(request.COOKIES) <= {
-        settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME
-    }:
+    if not without_session(request):
         return None
     try:
         match = resolve(request.path_info)

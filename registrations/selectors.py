@@ -108,6 +108,13 @@ class RegistrationState:
         """True while the form is open; when full, registrations join the waiting list."""
         return self.code in (self.Code.OPEN, self.Code.FULL)
 
+    @property
+    def key(self) -> str:
+        """All the state shows, as text: a fragment kept under it is exact, whatever the
+        number of seats left."""
+        modes = ",".join(f"{mode.mode}:{mode.seats_left}" for mode in self.modes)
+        return f"{self.code}|{self.seats_left}|{self.opens_at}|{modes}"
+
 
 def closed_because(event, *, now=None) -> RegistrationState.Code | None:
     """Why ``event`` takes no registrations now, or None when it takes them."""

@@ -238,6 +238,16 @@ def test_api_answers_not_modified_to_a_known_etag(client):
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
+def test_api_answer_is_kept_by_other_caches_no_longer_than_a_page(client):
+    event = EventFactory()
+
+    answer = client.get(f"/api/v1/events/{event.slug}/")
+    page = client.get(event.get_absolute_url(), headers={"X-Forwarded-Proto": "https"})
+
+    assert answer["Cache-Control"] == "public, max-age=1"
+    assert page["Cache-Control"] == "public, max-age=1"
+
+
 def test_full_event_shows_as_full(client):
     event = EventFactory(capacity=1)
     RegistrationFactory(event=event, status=Registration.Status.PENDING)
