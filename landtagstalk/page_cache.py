@@ -249,7 +249,13 @@ def _events_of(instance):
 
 
 def _saved_or_deleted(sender, instance, **kwargs):
-    mark_stale(events=_events_of(instance))
+    """New versions at once, for this process, and again once the change commits: in a
+    shared store outside the database (Redis) other servers see the first before the
+    commit, and a page they render meanwhile, from the rows of before, would be kept
+    under it."""
+    events = _events_of(instance)
+    mark_stale(events=events)
+    transaction.on_commit(lambda: mark_stale(events=events))
 
 
 def _remember_slug(sender, instance, **kwargs):

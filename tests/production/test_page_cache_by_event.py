@@ -62,6 +62,22 @@ def test_edit_of_one_event_keeps_the_other_events_page(client, django_assert_num
     assert "Erste Runde, neu" in get(client, "/").text
 
 
+def test_versions_start_anew_once_a_change_commits(django_capture_on_commit_callbacks):
+    """A shared store outside the database (Redis) shows the version started by save() to
+    other servers before the commit; a page one of them renders meanwhile, from the rows
+    of before, is kept under it. Once the change commits, that version is gone."""
+    event = EventFactory(title="Vorher")
+    scopes = [page_cache.LISTS, page_cache.event_scope(event.slug)]
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "Nachher"
+        event.save()
+        before_commit = page_cache.ContentVersions.read(scopes)
+
+    after_commit = page_cache.ContentVersions.read(scopes)
+    assert all(after_commit[scope] != before_commit[scope] for scope in scopes)
+    assert page_cache.VERSIONS.get(scopes) == [after_commit[scope] for scope in scopes]
+
+
 def test_new_agenda_slot_or_speaker_shows_at_once_on_its_event_only(
     client, django_assert_num_queries
 ):
