@@ -35,7 +35,7 @@ def terminate_other_connections():
 
 def test_app_server_survives_database_dropping_its_connection(processes):
     if not is_postgresql():
-        pytest.skip("SQLite opens a connection per request (CONN_MAX_AGE=0): none to drop")
+        pytest.skip("SQLite is a file: there is no database server to drop a connection")
     EventFactory(title="LandtagsTalk Digital")
     port = free_port()
     processes.gunicorn(port, workers=1)
