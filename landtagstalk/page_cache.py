@@ -44,7 +44,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.http import QueryDict
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver, get_urlconf
 from django.utils.cache import (
     get_conditional_response,
     has_vary_header,
@@ -335,11 +335,31 @@ def public_view(request):
     answer may be personal (a session, a pending message) or is not a kept page."""
     if not without_session(request):
         return None
+    match = resolve_kept(request.path_info)
+    return match if match is not None and match.view_name in CACHED_VIEWS else None
+
+
+# Paths this process has resolved lately, with what they resolved to (None: no view).
+# Matching the URL patterns costs more than all the rest of answering from the cache.
+_matches = {}
+MAX_MATCHES = 2000
+
+
+def resolve_kept(path):
+    """``resolve(path)``, or None for a 404, remembered for the next request."""
+    resolver = get_resolver(get_urlconf())  # a new one when the URLconf changes
     try:
-        match = resolve(request.path_info)
+        return _matches[resolver, path]
+    except KeyError:
+        pass
+    try:
+        match = resolver.resolve(path)
     except Resolver404:
-        return None
-    return match if match.view_name in CACHED_VIEWS else None
+        match = None
+    if len(_matches) >= MAX_MATCHES:
+        _matches.clear()
+    _matches[resolver, path] = match
+    return match
 
 
 def drop_unread_parameters(request, view_name):
@@ -353,6 +373,12 @@ def drop_unread_parameters(request, view_name):
             kept.setlist(name, values)
     request.GET = kept
     request.META["QUERY_STRING"] = kept.urlencode()
+
+
+# What makes get_conditional_response answer other than with the page itself.
+CONDITIONAL_HEADERS = frozenset(
+    {"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
+)
 
 
 def allow_framing(match, response):
@@ -383,7 +409,10 @@ class PublicPageCacheMiddleware:
             self.make_public(request, response)
             if keep:
                 self.store(key, match, response)
-        response = get_conditional_response(request, etag=response["ETag"], response=response)
+        if CONDITIONAL_HEADERS.intersection(request.META):
+            response = get_conditional_response(
+                request, etag=response["ETag"], response=response
+            )
         # A 304 too: its headers replace those of the copy the browser holds.
         allow_framing(match, response)
         if not response.has_header("Cache-Control"):
@@ -440,6 +469,7 @@ class PublicPageCacheMiddleware:
         versions = ".".join(VERSIONS.get([EVERYTHING, scope]))
         language = get_language_from_request(request)
         secure = "https" if request.is_secure() else "http"
-        gzip = "gzip" if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")) else ""
+        accepts = request.META.get("HTTP_ACCEPT_ENCODING", "")
+        gzip = "gzip" if re_accepts_gzip.search(accepts) else ""
         raw = f"{versions}|{language}|{secure}|{gzip}|{request.get_full_path()}"
         return "page:" + hashlib.sha256(raw.encode()).hexdigest()

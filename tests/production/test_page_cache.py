@@ -4,8 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.http import HttpResponse
+from django.urls import path
 from django.utils import timezone
 
+from landtagstalk import page_cache as cache_module
 from landtagstalk.page_cache import PublicPageCacheMiddleware
 from registrations import services
 from tests.factories import AgendaSlotFactory, EventFactory
@@ -193,3 +195,39 @@ def test_a_cached_answer_with_an_etag_gives_304_to_a_client_that_has_it(client):
     assert again.status_code == 304
     assert again.content == b""
     assert other.status_code == 200 and "Kommune der Zukunft" in other.text
+
+
+def other_view(request, slug):
+    return HttpResponse(f"another site’s {slug}")
+
+
+# The URLconf of test_a_changed_urlconf_is_not_answered_from_remembered_matches.
+urlpatterns = [path("events/<slug:slug>/", other_view)]
+
+
+def test_a_changed_urlconf_is_not_answered_from_remembered_matches(client, settings):
+    event = EventFactory(title="Kommune der Zukunft")
+    url = event.get_absolute_url()
+    assert "Kommune der Zukunft" in get(client, url).text
+
+    settings.ROOT_URLCONF = __name__
+    page = get(client, url)
+
+    assert page.text == f"another site’s {event.slug}"
+
+
+def test_remembered_matches_stay_bounded(client, monkeypatch):
+    monkeypatch.setattr(cache_module, "MAX_MATCHES", 5)
+    cache_module._matches.clear()
+    for number in range(12):
+        assert get(client, f"/nirgendwo-{number}/").status_code == 404
+
+    assert 0 < len(cache_module._matches) <= 5
+
+
+def test_a_cached_answer_honours_if_match(client):
+    event = EventFactory()
+    etag = get(client, event.get_absolute_url())["ETag"]
+
+    assert get(client, event.get_absolute_url(), HTTP_IF_MATCH=etag).status_code == 200
+    assert get(client, event.get_absolute_url(), HTTP_IF_MATCH='"other"').status_code == 412
