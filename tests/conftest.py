@@ -10,6 +10,41 @@ from django.db import connections
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "long: takes half a minute or more; run first (pytest_collection_modifyitems)"
+    )
+
+
+def pytest_collection_modifyitems(items):
+    """The long tests first among the transactional ones: in a run in several processes
+    (pytest-xdist), the others then share the rest while they last, instead of one process
+    finishing alone at the end.
+
+    pytest-django has put the transactional tests (and the browser tests, with their live
+    server) after the others, since their flush empties the tables migrations filled; that
+    order stays.
+    """
+    long = [item for item in items if item.get_closest_marker("long")]
+    if not long:
+        return
+    for item in long:
+        assert transactional(item), f"{item.nodeid}: only transactional tests can go first"
+        items.remove(item)
+    first = next((n for n, item in enumerate(items) if transactional(item)), len(items))
+    items[first:first] = long
+
+
+def transactional(item):
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        marker and marker.kwargs.get("transaction")
+        or "live_server" in fixtures
+        or "transactional_db" in fixtures
+    )
+
+
 @pytest.fixture
 def staff_user(django_user_model):
     def make(group_name=None, **extra):

@@ -71,6 +71,7 @@ def build_slots(page, slots, known):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.long
 def test_editor_builds_the_seed_event_in_at_most_five_page_loads(
     browser, live_server, client, editor, settings, tmp_path
 ):

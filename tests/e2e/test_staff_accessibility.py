@@ -87,6 +87,7 @@ class _AnyRequest:
             return True
 
 
+@pytest.mark.long
 def test_every_staff_page_has_no_axe_violations(demo_event, check_staff_page, admin_user):
     failures = {}
     for path in staff_paths(demo_event):
@@ -96,6 +97,7 @@ def test_every_staff_page_has_no_axe_violations(demo_event, check_staff_page, ad
     assert failures == {}, "\n".join(f"{p}: {v}" for p, v in failures.items())
 
 
+@pytest.mark.long
 def test_editors_page_with_open_inlines_has_no_axe_violations(
     demo_event, check_staff_page, editor
 ):

@@ -36,6 +36,7 @@ def run_worker(max_tasks=None):
     ).run()
 
 
+@pytest.mark.long
 def test_change_mails_reach_every_registrant_once_across_an_interrupted_run():
     count = size()
     event = EventFactory()
