@@ -341,8 +341,10 @@ def public_view(request):
 
 # Paths this process has resolved lately, with what they resolved to (None: no view).
 # Matching the URL patterns costs more than all the rest of answering from the cache.
+# Bounded in number and length: a flood of long junk paths holds at most about 1 MB.
 _matches = {}
 MAX_MATCHES = 2000
+MAX_KEPT_PATH = 500
 
 
 def resolve_kept(path):
@@ -356,9 +358,10 @@ def resolve_kept(path):
         match = resolver.resolve(path)
     except Resolver404:
         match = None
-    if len(_matches) >= MAX_MATCHES:
-        _matches.clear()
-    _matches[resolver, path] = match
+    if len(path) <= MAX_KEPT_PATH:
+        if len(_matches) >= MAX_MATCHES:
+            _matches.clear()
+        _matches[resolver, path] = match
     return match
 
 

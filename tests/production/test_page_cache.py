@@ -224,6 +224,10 @@ def test_remembered_matches_stay_bounded(client, monkeypatch):
 
     assert 0 < len(cache_module._matches) <= 5
 
+    cache_module._matches.clear()
+    assert get(client, "/" + "x" * 600 + "/").status_code == 404
+    assert cache_module._matches == {}
+
 
 def test_a_cached_answer_honours_if_match(client):
     event = EventFactory()
