@@ -36,10 +36,11 @@ def pytest_collection_modifyitems(items):
 
 
 def transactional(item):
+    """Whether pytest-django counts ``item`` among the transactional tests."""
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
     return bool(
-        marker and marker.kwargs.get("transaction")
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
         or "live_server" in fixtures
         or "transactional_db" in fixtures
     )
