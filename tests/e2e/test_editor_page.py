@@ -29,8 +29,11 @@ def slot_forms(page):
 
 
 def add_slot(page, *, end, kind, title):
+    before = slot_forms(page).count()
     page.locator("#slots-group .djn-add-item a").last.click()
-    slot = slot_forms(page).last
+    # A click before nested-admin's script is bound adds nothing: wait for the new slot.
+    slot = slot_forms(page).nth(before)
+    slot.wait_for()
     # The start is left as the page prefills it: the end of the slot above.
     slot.locator("input[name$='-end_time']").fill(end)
     slot.locator("select[name$='-kind']").select_option(kind)
@@ -39,10 +42,13 @@ def add_slot(page, *, end, kind, title):
 
 
 def add_person(page, slot, *, name, role, known=False):
-    slot.locator(".djn-add-item a").last.click()
-    person = slot.locator(
+    people = slot.locator(
         ".djn-inline-form[data-inline-model='events-slotspeaker']:not(.djn-empty-form)"
-    ).last
+    )
+    before = people.count()
+    slot.locator(".djn-add-item a").last.click()
+    person = people.nth(before)
+    person.wait_for()
     person.locator("select[name$='-role']").select_option(role)
     if known:
         person.locator(".select2-selection").click()
@@ -108,6 +114,7 @@ def test_editor_builds_the_seed_event_in_at_most_five_page_loads(
     build_slots(page, demo.SLOTS[:3], known)
     page.locator("input[name='_continue']").first.click()
     page.locator(".messagelist .success").wait_for()
+    page.wait_for_load_state("load")
     build_slots(page, demo.SLOTS[3:], known)
     page.locator("#id_is_published").check()
     SHOTS.mkdir(parents=True, exist_ok=True)
