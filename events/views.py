@@ -63,19 +63,16 @@ class EventDetailView(DetailView):
 
     template_name = "events/event_detail.html"
 
-    def get_queryset(self):
-        # The agenda only when its fragment is not kept (agenda_and_speakers).
-        return Event.objects.published()
-
     def get_object(self, queryset=None):
-        try:
-            return super().get_object(queryset)
-        except Http404:
-            # Only now ask who is looking: reading request.user marks every page as
-            # varying by cookie, and the page cache keeps none of those.
-            if not permissions.can_preview_events(self.request.user):
-                raise
-            return super().get_object(Event.objects.all())
+        # The agenda only when its fragment is not kept (agenda_and_speakers).
+        event = Event.objects.published_by_slug(self.kwargs["slug"])
+        if event is not None:
+            return event
+        # Only now ask who is looking: reading request.user marks every page as varying by
+        # cookie, and the page cache keeps none of those.
+        if not permissions.can_preview_events(self.request.user):
+            raise Http404()
+        return super().get_object(Event.objects.all())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -232,3 +232,23 @@ def test_state_badge_follows_the_state_enum_and_shows_nothing_without_a_state():
     full = render_to_string("events/_state.html", {"state": RegistrationState(Code.FULL, 0)})
     assert 'class="state state-full"' in full
     assert render_to_string("events/_state.html", {}).strip() == ""
+
+
+def test_published_by_slug_reads_the_event_as_the_orm_does():
+    event = EventFactory(access_services_booked=["sign_language"], capacity=40)
+    EventFactory(slug="entwurf", is_published=False)
+
+    found = Event.objects.published_by_slug(event.slug)
+    expected = Event.objects.published().get(slug=event.slug)
+
+    fields = [field.attname for field in Event._meta.concrete_fields]
+    assert [getattr(found, name) for name in fields] == [
+        getattr(expected, name) for name in fields
+    ]
+    assert timezone.is_aware(found.starts_at)
+    assert found.access_services_booked == ["sign_language"]
+    assert found._state.adding is False and found._state.db == "default"
+    assert Event.objects.published_by_slug("entwurf") is None
+    assert Event.objects.published_by_slug("gibt-es-nicht") is None
+    # The built statement takes the slug as a parameter, never into its text.
+    assert Event.objects.published_by_slug("x' OR '1'='1") is None
