@@ -61,6 +61,7 @@ class EventListView(ListView):
 class EventDetailView(DetailView):
     """An event's public page; staff also see an unpublished one, marked as a preview."""
 
+    model = Event
     template_name = "events/event_detail.html"
 
     def get_object(self, queryset=None):
