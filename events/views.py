@@ -20,7 +20,7 @@ from landtagstalk import page_cache, permissions
 from registrations import selectors
 
 from . import access_needs, ical, search, seo, share_image
-from .models import Event, LegalPage
+from .models import Event, LegalPage, agenda_prefetch
 
 
 class EventListView(ListView):
@@ -135,7 +135,7 @@ class LegalPageView(DetailView):
 
 def agenda_and_speakers(event):
     """What the event page shows of the agenda and its people, rendered once per version."""
-    prefetch_related_objects([event], *Event.objects.with_agenda()._prefetch_related_lookups)
+    prefetch_related_objects([event], agenda_prefetch())
     people = event.people()
     return {
         "html": render_to_string(

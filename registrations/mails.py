@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events.ical import Attendee, build_calendar
-from events.models import Event, EventChange
+from events.models import Event, EventChange, agenda_prefetch
 from events.templatetags.events_tags import time_span
 
 from . import front_desk
@@ -343,7 +343,10 @@ def personal_calendar(registration, *, method="PUBLISH"):
     registrant is its ATTENDEE (by name only once the address is confirmed: until then
     the name is anyone's typing).
     """
-    event = Event.objects.with_agenda().get(pk=registration.event_id)
+    # The registration's event as the mail read it (a change mail: the change's), with its
+    # agenda; each worker task reads it once.
+    event = registration.event
+    models.prefetch_related_objects([event], agenda_prefetch())
     name = f"{registration.first_name} {registration.last_name}".strip()
     return build_calendar(
         [event],

@@ -13,7 +13,12 @@ from icalendar import Calendar
 
 from registrations import mails, services
 from registrations.models import Registration
-from tests.factories import EventFactory, RegistrationFactory
+from tests.factories import (
+    AgendaSlotFactory,
+    EventFactory,
+    RegistrationFactory,
+    SlotSpeakerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +210,18 @@ def test_long_subject_is_folded_without_a_leading_space(event, title):
     assert all(len(line) <= 78 for line in headers)
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["Subject"] == f"Bitte bestätigen Sie Ihre Anmeldung: {title}"
+
+
+def test_personal_calendar_reads_the_agenda_onto_the_loaded_event(event, django_assert_num_queries):
+    slot = AgendaSlotFactory(event=event, title="Podium")
+    SlotSpeakerFactory(slot=slot)
+    registration = Registration.objects.select_related("event").get(
+        pk=RegistrationFactory(event=event, status=Status.CONFIRMED).pk
+    )
+
+    # The slots and their people; the event itself is not read again, mail after mail.
+    with django_assert_num_queries(2):
+        calendar = Calendar.from_ical(mails.personal_calendar(registration, method="REQUEST"))
+
+    (entry,) = calendar.walk("VEVENT")
+    assert "Podium" in str(entry["DESCRIPTION"])
